@@ -1,0 +1,1 @@
+"""Customer-care back-office."""

@@ -1,0 +1,85 @@
+"""Versioned schema migrations, so an upgrade never needs the data dropped.
+
+A new database gets today's tables and is stamped with the latest version; an existing
+one runs, in order and each in its own transaction, the steps it has not seen yet.
+To change the schema: edit the model, then append a step using playhouse.migrate.
+"""
+from __future__ import annotations
+
+from peewee import DateTimeField, IntegerField, PostgresqlDatabase
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
+from . import rules
+from .db import db
+from .models import ALL_MODELS, BaseModel, Industry, PlaybookStep, Tag, utcnow
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField(primary_key=True)
+    applied_at = DateTimeField(default=utcnow)
+
+
+# (version, description, function(migrator)). Append only; never edit a released step.
+STEPS: list[tuple[int, str, object]] = [
+    (1, "initial schema", lambda migrator: None),
+]
+
+LATEST = STEPS[-1][0]
+
+
+def _migrator():
+    database = db.obj
+    return PostgresqlMigrator(database) if isinstance(database, PostgresqlDatabase) else SqliteMigrator(database)
+
+
+def current_version() -> int | None:
+    if not SchemaVersion.table_exists():
+        return None
+    row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
+    return row.version if row else 0
+
+
+def migrate() -> list[str]:
+    """Bring the schema up to date; returns what was done."""
+    done = []
+    version = current_version()
+    if version is None:
+        with db.atomic():
+            db.create_tables([SchemaVersion, *ALL_MODELS])
+            SchemaVersion.create(version=LATEST)
+        done.append(f"created the schema at version {LATEST}")
+    else:
+        for number, description, step in STEPS:
+            if number <= version:
+                continue
+            with db.atomic():
+                step(_migrator())
+                SchemaVersion.create(version=number)
+            done.append(f"migrated to version {number}: {description}")
+    seed()
+    return done
+
+
+DEFAULT_PLAYBOOK = [
+    ("tier", "strategic", "Monthly deep review", "deep-review", "video", 30, False, False),
+    ("tier", "strategic", "Quarterly industry report", "report", "email", 91, False, False),
+    ("stage", "deal", "Fortnightly call", "call", "phone", 14, False, False),
+    ("stage", "deal", "Monthly product news", "product-news", "email", 30, False, False),
+    ("stage", "intent", "Weekly follow-up", "call", "phone", 7, False, False),
+    ("stage", "potential", "Monthly industry news", "product-news", "email", 30, False, False),
+    ("stage", "lost", "Win-back call", "call", "phone", 30, True, True),
+]
+
+
+def seed() -> None:
+    """Fill the editable dictionaries and the default playbook once; later edits are kept."""
+    with db.atomic():
+        if not Industry.select().exists():
+            Industry.insert_many([{"name": n} for n in rules.DEFAULT_INDUSTRIES]).execute()
+        if not Tag.select().exists():
+            Tag.insert_many([{"name": n} for n in rules.DEFAULT_TAGS]).execute()
+        if not PlaybookStep.select().exists():
+            keys = ("applies_to", "value", "title", "action", "channel", "interval_days",
+                    "owned_by_sales_lead", "once")
+            PlaybookStep.insert_many([dict(zip(keys, row, strict=True))
+                                      for row in DEFAULT_PLAYBOOK]).execute()

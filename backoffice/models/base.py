@@ -1,0 +1,75 @@
+"""The base model and the history-keeping save shared by customers and care plans."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from peewee import DecimalField, Model
+
+from ..db import db
+
+REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def new_ref(prefix: str) -> str:
+    """A stable record id for the sheet's ID column; random so it is never re-used."""
+    return prefix + "-" + "".join(secrets.choice(REF_ALPHABET) for _ in range(8))
+
+
+def as_text(value) -> str | None:
+    """A field value as history stores it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class TrackedModel(BaseModel):
+    """A model whose every create, update, archive and restore lands in the change history."""
+
+    history_table = "record"
+    untracked = frozenset({"id", "created_at", "updated_at"})
+
+    def tracked_values(self) -> dict[str, str | None]:
+        values = {}
+        for name, model_field in self._meta.fields.items():
+            if name in self.untracked:
+                continue
+            value = self.__data__.get(name)
+            if isinstance(model_field, DecimalField) and value is not None:
+                value = Decimal(str(value))  # 5 and 5.00 are the same amount
+            values[name] = as_text(value)
+        return values
+
+    def save(self, *args, **kwargs):
+        from .history import Change
+
+        before = None
+        if self._pk is not None and not kwargs.get("force_insert"):
+            previous = type(self).get_or_none(type(self)._meta.primary_key == self._pk)
+            before = previous.tracked_values() if previous else None
+        if "updated_at" in self._meta.fields:
+            self.updated_at = utcnow()
+        with db.atomic():
+            result = super().save(*args, **kwargs)
+            Change.record(self, before, self.tracked_values())
+        return result
+
+    def delete_instance(self, *args, **kwargs):
+        raise PermissionError("records are archived, never deleted")

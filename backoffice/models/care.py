@@ -1,0 +1,102 @@
+"""Care plans (recurring touches), the interaction log and the playbook that seeds plans."""
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, TextField)
+
+from .. import rules
+from .base import BaseModel, TrackedModel, new_ref, utcnow
+from .customers import Customer
+from .users import User
+
+
+def _choices(options):
+    return [(o, o) for o in options]
+
+
+class PlaybookStep(BaseModel):
+    """A default care plan for customers of one tier or one stage; managers edit these."""
+    applies_to = CharField(choices=[("tier", "tier"), ("stage", "stage")])
+    value = CharField(max_length=20)  # a tier or a stage
+    title = CharField(max_length=200)
+    action = CharField(choices=_choices(rules.PLAN_ACTIONS))
+    channel = CharField(choices=_choices(rules.CHANNELS), null=True)
+    interval_days = IntegerField()
+    owned_by_sales_lead = BooleanField(default=False)
+    once = BooleanField(default=False)  # a single touch, e.g. the win-back call
+    active = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("applies_to", "value"), False),)
+
+    def __str__(self) -> str:
+        return f"{self.value}: {self.title}"
+
+
+class CarePlan(TrackedModel):
+    history_table = "care plan"
+
+    ref = CharField(unique=True, max_length=20, default=lambda: new_ref("CP"))
+    customer = ForeignKeyField(Customer, backref="care_plans", on_delete="CASCADE")
+    title = CharField(max_length=200)
+    action = CharField(choices=_choices(rules.PLAN_ACTIONS), default="call")
+    channel = CharField(choices=_choices(rules.CHANNELS), null=True)
+    interval_days = IntegerField(default=30)
+    next_due = DateField(index=True)
+    last_done = DateField(null=True)
+    owner = ForeignKeyField(User, null=True, backref="care_plans", on_delete="SET NULL")
+    status = CharField(choices=_choices(rules.PLAN_STATUSES), default="active", index=True)
+    notes = TextField(null=True)
+    playbook_step = ForeignKeyField(PlaybookStep, null=True, on_delete="SET NULL")
+    archived = BooleanField(default=False, index=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("owner", "status", "next_due"), False),)
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def visible_to(cls, user):
+        query = cls.select().join(Customer)
+        if user.sees_all_customers:
+            return query
+        return query.where(Customer.owner == user.id)
+
+    @classmethod
+    def due(cls, on: dt.date):
+        return cls.select().where(cls.status == "active", ~cls.archived, cls.next_due == on)
+
+    @classmethod
+    def overdue(cls, on: dt.date):
+        return cls.select().where(cls.status == "active", ~cls.archived, cls.next_due < on)
+
+
+class Interaction(BaseModel):
+    customer = ForeignKeyField(Customer, backref="interactions", on_delete="CASCADE")
+    care_plan = ForeignKeyField(CarePlan, null=True, backref="interactions", on_delete="SET NULL")
+    at = DateTimeField(default=utcnow, index=True)
+    channel = CharField(choices=_choices(rules.CHANNELS), default="phone")
+    user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    summary = TextField()
+    feedback = TextField(null=True)
+    sentiment = CharField(choices=_choices(rules.FEEDBACK), null=True, index=True)
+    next_action = TextField(null=True)
+    responded_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("customer", "at"), False),)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.channel}"
+
+    @classmethod
+    def visible_to(cls, user):
+        query = cls.select().join(Customer)
+        if user.sees_all_customers:
+            return query
+        return query.where(Customer.owner == user.id)

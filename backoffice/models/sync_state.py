@@ -1,0 +1,60 @@
+"""What the sheet sync keeps: its runs, the agreed base snapshot, conflicts and the lease lock."""
+from __future__ import annotations
+
+from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
+                    TextField)
+
+from .base import BaseModel, utcnow
+from .users import User
+
+
+class SyncRun(BaseModel):
+    started_at = DateTimeField(default=utcnow, index=True)
+    finished_at = DateTimeField(null=True)
+    trigger = CharField(max_length=20, default="schedule")  # schedule | save | manual | cli
+    status = CharField(max_length=20, default="running", index=True)  # running|ok|failed|stopped|skipped
+    rows_read = IntegerField(default=0)
+    created = IntegerField(default=0)
+    updated = IntegerField(default=0)
+    archived = IntegerField(default=0)
+    rejected = IntegerField(default=0)
+    conflicts = IntegerField(default=0)
+    api_calls = IntegerField(default=0)
+    error = TextField(null=True)
+
+    @classmethod
+    def latest(cls):
+        return cls.select().order_by(cls.started_at.desc(), cls.id.desc()).first()
+
+
+class SyncBase(BaseModel):
+    """The last version both sides agreed on, per record: the base of the three-way merge."""
+    table = CharField(max_length=20)
+    ref = CharField(max_length=20)
+    data = TextField()  # JSON of the synced fields as sheet text
+
+    class Meta:
+        indexes = ((("table", "ref"), True),)
+
+
+class Conflict(BaseModel):
+    run = ForeignKeyField(SyncRun, null=True, backref="conflict_list", on_delete="SET NULL")
+    at = DateTimeField(default=utcnow, index=True)
+    table = CharField(max_length=20)
+    ref = CharField(max_length=20, index=True)
+    field = CharField(max_length=50)
+    base_value = TextField(null=True)
+    sheet_value = TextField(null=True)
+    database_value = TextField(null=True)
+    kept = CharField(max_length=10)  # sheet | database: which side the policy kept
+    resolved = BooleanField(default=False, index=True)
+    resolved_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    resolved_at = DateTimeField(null=True)
+    resolution = CharField(max_length=10, null=True)  # sheet | database
+
+
+class Lease(BaseModel):
+    """A named lock with an expiry, in the database so every consumer sees it."""
+    name = CharField(max_length=50, primary_key=True)
+    holder = CharField(max_length=100)
+    expires_at = DateTimeField()

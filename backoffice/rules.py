@@ -1,0 +1,304 @@
+"""Every rule of the domain, as plain functions: the panel, the sheet sync and the CSV import call these."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+KINDS = ("company", "individual")
+SOURCES = ("website form", "exhibition", "referral", "sales visit", "partner", "other")
+STAGES = ("potential", "intent", "deal", "lost")
+TIERS = ("strategic", "key", "ordinary")
+CLOSENESS = ("tight", "stable", "loose")
+CHURN_RISKS = ("low", "medium", "high")
+ROLES = ("admin", "manager", "rep")
+PLAN_ACTIONS = ("deep-review", "call", "greeting", "report", "product-news", "visit", "survey")
+CHANNELS = ("phone", "visit", "video", "email", "messaging")
+PLAN_STATUSES = ("active", "paused", "done")
+FEEDBACK = ("positive", "neutral", "negative")
+DEFAULT_INDUSTRIES = ("manufacturing", "retail", "services", "technology", "finance",
+                      "healthcare", "logistics", "other")
+DEFAULT_TAGS = ("high-potential", "to-reactivate", "loyal", "at-risk", "price-sensitive",
+                "technical", "long-term-partner")
+
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
+CREDIT_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+SHEET_EPOCH = dt.date(1899, 12, 30)
+CENT = Decimal("0.01")
+MAX_MONEY = Decimal("999999999999.99")
+
+
+class RuleError(ValueError):
+    """A value broke a rule; the message is written for the person who typed it."""
+
+
+def _shown(value) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def text(value, *, max_length: int = 200) -> str | None:
+    if value is None:
+        return None
+    cleaned = str(value).strip()
+    if not cleaned:
+        return None
+    if len(cleaned) > max_length:
+        raise RuleError(f"is {len(cleaned):,} characters long; at most {max_length:,} allowed")
+    return cleaned
+
+
+def choice(value, options: Iterable[str]) -> str | None:
+    cleaned = text(value, max_length=100)
+    if cleaned is None:
+        return None
+    wanted = re.sub(r"[\s_]+", " ", cleaned.lower())
+    for option in options:
+        if wanted in (option, option.replace("-", " ")):
+            return option
+    raise RuleError(f'"{_shown(value)}" is not one of: {", ".join(options)}')
+
+
+def phone(value, region: str = "CN") -> str | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(int(value))  # a number cell lost its "+"; treat it as digits
+    cleaned = text(value, max_length=40)
+    if cleaned is None:
+        return None
+    try:
+        number = phonenumbers.parse(cleaned, region)
+    except phonenumbers.NumberParseException:
+        raise RuleError(f'"{_shown(value)}" is not a phone number') from None
+    if not phonenumbers.is_valid_number(number):
+        raise RuleError(f'"{_shown(value)}" is not a valid phone number')
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def email(value) -> str | None:
+    cleaned = text(value, max_length=254)
+    if cleaned is None:
+        return None
+    try:
+        result = validate_email(cleaned, check_deliverability=False)
+    except EmailNotValidError:
+        raise RuleError(f'"{_shown(value)}" is not a valid address') from None
+    return result.normalized
+
+
+def credit_code(value) -> str | None:
+    cleaned = text(value, max_length=40)
+    if cleaned is None:
+        return None
+    code = cleaned.upper().replace(" ", "")
+    if len(code) != 18 or any(ch not in CREDIT_ALPHABET for ch in code):
+        raise RuleError(f'"{_shown(value)}" is not a credit code (18 digits and capital letters)')
+    total = sum(CREDIT_ALPHABET.index(ch) * w for ch, w in zip(code[:17], CREDIT_WEIGHTS, strict=True))
+    if CREDIT_ALPHABET[(31 - total % 31) % 31] != code[17]:
+        raise RuleError(f'"{_shown(value)}" has a wrong check character; please re-check the code')
+    return code
+
+
+def credit_check_char(first17: str) -> str:
+    """The check character for 17 characters (used to make demo data)."""
+    total = sum(CREDIT_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_WEIGHTS, strict=True))
+    return CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def money(value) -> Decimal | None:
+    if isinstance(value, float):
+        value = repr(value)  # keep what was typed, not the binary float
+    cleaned = text(value, max_length=30) if not isinstance(value, Decimal | int) else str(value)
+    if cleaned is None:
+        return None
+    try:
+        amount = Decimal(cleaned.replace(",", "").replace("¥", "").replace(" ", ""))
+    except InvalidOperation:
+        raise RuleError(f'"{_shown(value)}" is not an amount of money') from None
+    if not amount.is_finite():
+        raise RuleError(f'"{_shown(value)}" is not an amount of money')
+    if amount < 0:
+        raise RuleError(f'"{_shown(value)}" is negative; amounts must be 0 or more')
+    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise RuleError(f'"{_shown(value)}" has more than 2 decimal places')
+    if amount > MAX_MONEY:
+        raise RuleError(f'"{_shown(value)}" is too large')
+    return amount.quantize(CENT)
+
+
+def count(value) -> int | None:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    cleaned = text(value, max_length=20) if not isinstance(value, int) else str(value)
+    if cleaned is None:
+        return None
+    try:
+        number = int(cleaned.replace(",", ""))
+    except ValueError:
+        raise RuleError(f'"{_shown(value)}" is not a whole number') from None
+    if number < 0:
+        raise RuleError(f'"{_shown(value)}" is negative; it must be 0 or more')
+    if number > 2_000_000_000:
+        raise RuleError(f'"{_shown(value)}" is too large')
+    return number
+
+
+def positive_count(value) -> int | None:
+    number = count(value)
+    if number == 0:
+        raise RuleError("must be at least 1")
+    return number
+
+
+def date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not 1 <= value <= 2_958_465:  # the sheet's own range of serial dates
+            raise RuleError(f'"{_shown(value)}" is not a date')
+        return SHEET_EPOCH + dt.timedelta(days=int(value))
+    cleaned = text(value, max_length=40)
+    if cleaned is None:
+        return None
+    match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?", cleaned)
+    if not match:
+        raise RuleError(f'"{_shown(value)}" is not a date; write it as YYYY-MM-DD')
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise RuleError(f'"{_shown(value)}" is not a real date') from None
+
+
+def to_serial(day: dt.date) -> int:
+    """A date as the sheet's serial number."""
+    return (day - SHEET_EPOCH).days
+
+
+def names_list(value, allowed: Iterable[str]) -> str | None:
+    """A comma-separated list of dictionary words, returned in a canonical order."""
+    cleaned = text(value, max_length=1000)
+    if cleaned is None:
+        return None
+    allowed = list(allowed)
+    picked = set()
+    for part in (p.strip() for p in re.split(r"[,;，、]", cleaned)):
+        if part:
+            picked.add(choice(part, allowed))
+    return ", ".join(name for name in allowed if name in picked) or None
+
+
+# -- Derived values ---------------------------------------------------------
+
+def tier_for(annual_purchase: Decimal | None, strategic_from: float = 1_000_000,
+             key_from: float = 500_000) -> str:
+    amount = annual_purchase or Decimal(0)
+    if amount >= Decimal(str(strategic_from)):
+        return "strategic"
+    if amount >= Decimal(str(key_from)):
+        return "key"
+    return "ordinary"
+
+
+def closeness_for(interactions_last_30_days: int) -> str:
+    if interactions_last_30_days >= 2:
+        return "tight"
+    return "stable" if interactions_last_30_days == 1 else "loose"
+
+
+# -- Records ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    label: str
+    clean: Callable
+    required: bool = False
+
+
+@dataclass
+class Context:
+    """What the rules need to know beyond the value itself (dictionaries, users, settings)."""
+    region: str = "CN"
+    industries: tuple[str, ...] = DEFAULT_INDUSTRIES
+    tags: tuple[str, ...] = DEFAULT_TAGS
+    owners: frozenset[str] = field(default_factory=frozenset)  # user logins
+
+
+def customer_rules(ctx: Context) -> dict[str, Rule]:
+    return {
+        "name": Rule("name", text, required=True),
+        "kind": Rule("kind", lambda v: choice(v, KINDS)),
+        "credit_code": Rule("credit code", credit_code),
+        "industry": Rule("industry", lambda v: choice(v, ctx.industries)),
+        "region": Rule("region", lambda v: text(v, max_length=100)),
+        "source": Rule("source", lambda v: choice(v, SOURCES)),
+        "contact_name": Rule("contact", lambda v: text(v, max_length=100)),
+        "contact_title": Rule("contact title", lambda v: text(v, max_length=100)),
+        "phone": Rule("phone", lambda v: phone(v, ctx.region)),
+        "email": Rule("email", email),
+        "address": Rule("address", lambda v: text(v, max_length=500)),
+        "employees": Rule("employees", count),
+        "annual_revenue": Rule("annual revenue", money),
+        "annual_purchase": Rule("annual purchase", money),
+        "stage": Rule("stage", lambda v: choice(v, STAGES), required=True),
+        "churn_risk": Rule("churn risk", lambda v: choice(v, CHURN_RISKS)),
+        "tags": Rule("tags", lambda v: names_list(v, ctx.tags)),
+        "owner": Rule("owner", lambda v: _owner(v, ctx.owners)),
+        "first_contact": Rule("first contact", date),
+        "cooperation_since": Rule("cooperation since", date),
+        "needs": Rule("needs", lambda v: text(v, max_length=5000)),
+        "birthday": Rule("birthday", date),
+        "anniversary": Rule("anniversary", date),
+        "verified_at": Rule("verified on", date),
+    }
+
+
+def plan_rules(ctx: Context) -> dict[str, Rule]:
+    return {
+        "title": Rule("title", text, required=True),
+        "action": Rule("action", lambda v: choice(v, PLAN_ACTIONS), required=True),
+        "channel": Rule("channel", lambda v: choice(v, CHANNELS)),
+        "interval_days": Rule("every (days)", positive_count, required=True),
+        "next_due": Rule("next due", date, required=True),
+        "last_done": Rule("last done", date),
+        "status": Rule("status", lambda v: choice(v, PLAN_STATUSES), required=True),
+        "owner": Rule("owner", lambda v: _owner(v, ctx.owners)),
+        "notes": Rule("notes", lambda v: text(v, max_length=5000)),
+    }
+
+
+def _owner(value, owners: frozenset[str]) -> str | None:
+    login = text(value, max_length=254)
+    if login is None:
+        return None
+    login = login.lower()
+    if login not in owners:
+        raise RuleError(f'"{_shown(value)}" is not the login of an active user')
+    return login
+
+
+def check(rules: Mapping[str, Rule], data: Mapping[str, object],
+          partial: bool = False) -> tuple[dict[str, object], dict[str, str]]:
+    """Clean the given fields. Returns (clean values, {field: plain-words message})."""
+    cleaned: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for name, rule in rules.items():
+        if name not in data:
+            if not partial and rule.required:
+                errors[name] = f"{rule.label}: is required"
+            continue
+        try:
+            value = rule.clean(data[name])
+        except RuleError as exc:
+            errors[name] = f"{rule.label}: {exc}"
+            continue
+        if value is None and rule.required:
+            errors[name] = f"{rule.label}: is required"
+            continue
+        cleaned[name] = value
+    return cleaned, errors

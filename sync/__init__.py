@@ -1,0 +1,1 @@
+"""Sheet sync, worker and the local Sheets emulator."""
