@@ -6,9 +6,18 @@ from .history import Change
 from .sync_state import Conflict, Lease, SyncBase, SyncRun
 from .users import LoginAttempt, User
 
+
+
+def rules_context(region: str = "CN"):
+    """The dictionaries and logins the rules check against, read from the database."""
+    from ..rules import Context
+    return Context(region=region, industries=Industry.names(), tags=Tag.names(),
+                   owners=User.logins())
+
+
 ALL_MODELS = [User, LoginAttempt, Industry, Tag, Customer, PlaybookStep, CarePlan, Interaction,
               Change, SyncRun, SyncBase, Conflict, Lease]
 
 __all__ = ["ALL_MODELS", "BaseModel", "CarePlan", "Change", "Conflict", "Customer", "Industry",
            "Interaction", "Lease", "LoginAttempt", "PlaybookStep", "SyncBase", "SyncRun", "Tag",
-           "TrackedModel", "User", "new_ref", "utcnow"]
+           "TrackedModel", "User", "rules_context", "new_ref", "utcnow"]

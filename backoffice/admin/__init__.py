@@ -1,0 +1,30 @@
+"""The Flask-Admin panel: every view checks login and role."""
+from __future__ import annotations
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from ..models import CarePlan, Change, Customer, Industry, Interaction, Tag, User
+from ..security import csp_nonce
+from .base import SecureIndexView
+from .care import CarePlanView, InteractionView
+from .customers import CustomerView
+from .people import ChangeView, IndustryView, TagView, UserView
+
+
+def init_app(app) -> Admin:
+    admin = Admin(
+        app, name="Customer care",
+        index_view=SecureIndexView(name="Home", url="/admin", template="admin/index.html"),
+        theme=Bootstrap4Theme(base_template="admin/backoffice_base.html"),
+        csp_nonce_generator=csp_nonce,
+    )
+    admin.add_view(CustomerView(Customer, name="Customers", endpoint="customers"))
+    admin.add_view(CarePlanView(CarePlan, name="Care plans", endpoint="care_plans"))
+    admin.add_view(InteractionView(Interaction, name="Interactions", endpoint="interactions"))
+    admin.add_view(ChangeView(Change, name="Change history", endpoint="history"))
+    admin.add_view(UserView(User, name="Users", endpoint="users", category="Settings"))
+    admin.add_view(IndustryView(Industry, name="Industries", endpoint="industries", category="Settings"))
+    admin.add_view(TagView(Tag, name="Tags", endpoint="tags", category="Settings"))
+    app.extensions["backoffice_admin"] = admin
+    return admin

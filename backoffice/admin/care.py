@@ -1,0 +1,118 @@
+"""Care plans and interactions in the panel, scoped to the customers a user may see."""
+from __future__ import annotations
+
+from flask_login import current_user
+from peewee import JOIN
+
+from .. import rules
+from ..models import CarePlan, Customer, Interaction, User
+from .base import SecureModelView
+from .customers import owner_options
+from .filters import ChoiceFilter, DueFilter, RelatedFilter
+from .forms import rule_field
+
+PLAN_RULE_FIELDS = {"title": {}, "interval_days": {}, "next_due": {"date": True},
+                    "last_done": {"date": True}, "notes": {"long": True}}
+
+
+def _pairs(options):
+    return [(o, o) for o in options]
+
+
+class CustomerScopedView(SecureModelView):
+    """Rows that hang off a customer: reps see only those of their own customers."""
+
+    def scoped(self, query):
+        if current_user.sees_all_customers:
+            return query
+        return query.where(Customer.owner == current_user.id)
+
+    def _limit_form(self, form):
+        if hasattr(form, "customer"):
+            form.customer.query = (Customer.select().where(~Customer.archived).order_by(Customer.name))
+            if not current_user.sees_all_customers:
+                form.customer.query = form.customer.query.where(Customer.owner == current_user.id)
+        return form
+
+    def create_form(self, obj=None):
+        return self._limit_form(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._limit_form(super().edit_form(obj))
+
+
+class CarePlanView(CustomerScopedView):
+    column_list = ("ref", "customer", "title", "action", "channel", "interval_days", "next_due",
+                   "last_done", "owner", "status")
+    column_labels = {"ref": "ID", "interval_days": "Every (days)", "next_due": "Next due",
+                     "last_done": "Last done"}
+    column_sortable_list = ("ref", ("customer", Customer.name), "title", "action", "next_due",
+                            "last_done", ("owner", User.email), "status")
+    column_default_sort = ("next_due", False)
+    column_searchable_list = (CarePlan.title, CarePlan.ref)
+    form_columns = ("customer", "title", "action", "channel", "interval_days", "next_due",
+                    "last_done", "owner", "status", "notes")
+    column_formatters = {"customer": lambda v, c, m, n: m.customer.name,
+                         "owner": lambda v, c, m, n: m.owner.email if m.owner_id else ""}
+
+    def __init__(self, *args, **kwargs):
+        self.related_search = {"customer": lambda like: CarePlan.customer.in_(
+            Customer.select(Customer.id).where(Customer.name ** like))}
+        self.column_filters = [
+            DueFilter(CarePlan.next_due),
+            RelatedFilter(CarePlan.owner, "Owner", owner_options),
+            ChoiceFilter(CarePlan.status, "Status", _pairs(rules.PLAN_STATUSES)),
+            ChoiceFilter(CarePlan.action, "Action", _pairs(rules.PLAN_ACTIONS)),
+        ]
+        super().__init__(*args, **kwargs)
+
+    def base_query(self):
+        owner = User.alias()
+        return (CarePlan.select(CarePlan, Customer, owner).join(Customer).switch(CarePlan)
+                .join(owner, JOIN.LEFT_OUTER, on=(CarePlan.owner == owner.id)).switch(CarePlan)
+                .where(~CarePlan.archived))
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        for name, options in PLAN_RULE_FIELDS.items():
+            setattr(form_class, name, rule_field("care plan", name, **options))
+        return form_class
+
+    def on_model_change(self, form, model, is_created):
+        if model.owner_id is None:
+            model.owner = model.customer.owner_id
+
+
+class InteractionView(CustomerScopedView):
+    column_list = ("at", "customer", "channel", "user", "summary", "sentiment", "next_action")
+    column_labels = {"at": "When", "user": "By", "next_action": "Next action"}
+    column_sortable_list = ("at", ("customer", Customer.name), "channel", "sentiment")
+    column_default_sort = ("at", True)
+    column_searchable_list = (Interaction.summary, Interaction.feedback)
+    form_columns = ("customer", "care_plan", "at", "channel", "summary", "feedback", "sentiment",
+                    "next_action", "responded_at")
+    column_formatters = {"customer": lambda v, c, m, n: m.customer.name,
+                         "user": lambda v, c, m, n: m.user.email if m.user_id else ""}
+
+    def __init__(self, *args, **kwargs):
+        self.column_filters = [
+            ChoiceFilter(Interaction.channel, "Channel", _pairs(rules.CHANNELS)),
+            ChoiceFilter(Interaction.sentiment, "Feedback", _pairs(rules.FEEDBACK)),
+            RelatedFilter(Interaction.user, "By", owner_options),
+        ]
+        super().__init__(*args, **kwargs)
+
+    def base_query(self):
+        by = User.alias()
+        return (Interaction.select(Interaction, Customer, by).join(Customer).switch(Interaction)
+                .join(by, JOIN.LEFT_OUTER, on=(Interaction.user == by.id)).switch(Interaction))
+
+    def _limit_form(self, form):
+        form = super()._limit_form(form)
+        if hasattr(form, "care_plan"):
+            form.care_plan.query = CarePlan.select().where(~CarePlan.archived).order_by(CarePlan.title)
+        return form
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            model.user = current_user.id

@@ -1,0 +1,217 @@
+"""The customers list, form and page, with bulk actions and the record's history."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_login import current_user
+from peewee import JOIN
+from wtforms import ValidationError
+
+from .. import rules
+from ..models import CarePlan, Change, Customer, Industry, Interaction, Tag, User
+from .base import SecureModelView, request_sync
+from .filters import ArchivedFilter, ChoiceFilter, EmptyFilter, RelatedFilter, TagFilter
+from .forms import rule_field
+
+
+def _pairs(options):
+    return [(o, o) for o in options]
+
+
+def owner_options():
+    return [(u.id, u.email) for u in User.select(User.id, User.email).where(User.active).order_by(User.email)]
+
+
+def industry_options():
+    return [(i.id, i.name) for i in Industry.select().order_by(Industry.name)]
+
+
+RULE_FIELDS = {
+    "name": {}, "credit_code": {}, "region": {}, "contact_name": {}, "contact_title": {},
+    "phone": {"description": "Saved in international form, e.g. +8613800138000"},
+    "email": {}, "address": {}, "employees": {}, "annual_revenue": {}, "annual_purchase": {},
+    "tags": {"description": "Comma-separated: " + ", ".join(rules.DEFAULT_TAGS)},
+    "needs": {"long": True}, "first_contact": {"date": True}, "cooperation_since": {"date": True},
+    "birthday": {"date": True}, "anniversary": {"date": True}, "verified_at": {"date": True},
+}
+MANAGER_ONLY_FIELDS = ("owner", "tier_override", "tier_override_reason")
+
+
+class CustomerView(SecureModelView):
+    column_list = ("ref", "name", "owner", "tier", "stage", "industry", "region", "closeness",
+                   "churn_risk", "phone", "email", "annual_purchase", "updated_at")
+    column_labels = {"ref": "ID", "owner": "Owner", "annual_purchase": "Annual purchase",
+                     "churn_risk": "Churn risk", "updated_at": "Updated", "verified_at": "Verified on"}
+    column_sortable_list = ("ref", "name", ("owner", User.email), "tier", "stage",
+                            ("industry", Industry.name), "region", "closeness", "churn_risk",
+                            "annual_purchase", "updated_at")
+    column_default_sort = ("updated_at", True)
+    column_searchable_list = (Customer.name, Customer.contact_name, Customer.phone,
+                              Customer.email, Customer.credit_code, Customer.ref)
+    column_details_exclude_list = ("id",)
+    form_columns = ("name", "kind", "credit_code", "industry", "region", "source", "contact_name",
+                    "contact_title", "phone", "email", "address", "employees", "annual_revenue",
+                    "annual_purchase", "stage", "tier_override", "tier_override_reason",
+                    "churn_risk", "tags", "owner", "first_contact", "cooperation_since", "needs",
+                    "birthday", "anniversary", "verified_at")
+    column_formatters = {"owner": lambda v, c, m, n: m.owner.email if m.owner_id else "",
+                         "industry": lambda v, c, m, n: m.industry.name if m.industry_id else ""}
+    details_template = "admin/customer_details.html"
+    edit_template = "admin/customer_edit.html"
+
+    def __init__(self, *args, **kwargs):
+        self.related_search = {"owner": lambda like: Customer.owner.in_(
+            User.select(User.id).where(User.email ** like))}
+        self.column_filters = [
+            ChoiceFilter(Customer.tier, "Tier", _pairs(rules.TIERS)),
+            ChoiceFilter(Customer.stage, "Stage", _pairs(rules.STAGES)),
+            RelatedFilter(Customer.industry, "Industry", industry_options),
+            ChoiceFilter(Customer.region, "Region", self.region_options),
+            RelatedFilter(Customer.owner, "Owner", owner_options),
+            EmptyFilter(Customer.owner, "Owner"),
+            ChoiceFilter(Customer.churn_risk, "Churn risk", _pairs(rules.CHURN_RISKS)),
+            ChoiceFilter(Customer.closeness, "Closeness", _pairs(rules.CLOSENESS)),
+            TagFilter(Customer.tags, "Tags", lambda: _pairs(Tag.names())),
+            ArchivedFilter(Customer.archived),
+        ]
+        super().__init__(*args, **kwargs)
+
+    def region_options(self):
+        query = (Customer.select(Customer.region).where(Customer.region.is_null(False))
+                 .distinct().order_by(Customer.region))
+        return [(c.region, c.region) for c in self.scoped(query)]
+
+    # -- which rows -----------------------------------------------------------
+    def base_query(self):
+        return (Customer.select(Customer, User, Industry)
+                .join(User, JOIN.LEFT_OUTER, on=(Customer.owner == User.id)).switch(Customer)
+                .join(Industry, JOIN.LEFT_OUTER, on=(Customer.industry == Industry.id)).switch(Customer))
+
+    def scoped(self, query):
+        return query if current_user.sees_all_customers else query.where(Customer.owner == current_user.id)
+
+    def apply_filters(self, query, filters):
+        wants_archived = any(isinstance(self._filters[i], ArchivedFilter) for i, _n, _v in filters or ())
+        if not wants_archived:
+            query = query.where(~Customer.archived)  # working lists hide the archive
+        return super().apply_filters(query, filters)
+
+    # -- the form -------------------------------------------------------------
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        for name, options in RULE_FIELDS.items():
+            setattr(form_class, name, rule_field("customer", name, **options))
+        return form_class
+
+    def _limit_form(self, form):
+        if not current_user.sees_all_customers:
+            for name in MANAGER_ONLY_FIELDS:
+                delattr(form, name)
+        elif hasattr(form, "owner"):
+            form.owner.query = User.select().where(User.active).order_by(User.email)
+        return form
+
+    def create_form(self, obj=None):
+        return self._limit_form(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._limit_form(super().edit_form(obj))
+
+    def on_model_change(self, form, model, is_created):
+        if is_created and not current_user.sees_all_customers:
+            model.owner = current_user.id
+        if model.tier_override and not (model.tier_override_reason or "").strip():
+            raise ValidationError("Give a reason for overriding the tier.")
+        if not model.tier_override:
+            model.tier_override_reason = None
+        if model.credit_code:
+            twin = Customer.get_or_none((Customer.credit_code == model.credit_code) & (Customer.id != (model.id or 0)))
+            if twin:
+                raise ValidationError(f"Customer {twin.ref} ({twin.name}) already has this credit code.")
+        tiers = current_app.config["BACKOFFICE"]["tiers"]
+        model.tier = model.effective_tier(tiers["strategic_from"], tiers["key_from"])
+
+    # -- the page -------------------------------------------------------------
+    def history_for(self, model, limit: int = 200):
+        return list(Change.of(model).limit(limit))
+
+    def plans_for(self, model):
+        return list(CarePlan.select().where(CarePlan.customer == model, ~CarePlan.archived)
+                    .order_by(CarePlan.next_due))
+
+    def interactions_for(self, model, limit: int = 50):
+        return list(Interaction.select().where(Interaction.customer == model)
+                    .order_by(Interaction.at.desc()).limit(limit))
+
+    # -- bulk actions ---------------------------------------------------------
+    def _each(self, ids, change) -> int:
+        changed = 0
+        for customer in Customer.select().where(Customer.id.in_(self.visible_ids(ids))):
+            changed += bool(change(customer))
+        if changed:
+            request_sync()
+        return changed
+
+    @action("archive", "Archive", "Archive the selected customers? They leave working lists and the sheet; they can be restored.")
+    def action_archive(self, ids):
+        flash(f"Archived {self._each(ids, Customer.archive)} customer(s).")
+
+    @action("restore", "Restore", "Restore the selected customers from the archive?")
+    def action_restore(self, ids):
+        flash(f"Restored {self._each(ids, Customer.restore)} customer(s).")
+
+    @action("assign_owner", "Assign owner…")
+    def action_assign_owner(self, ids):
+        return redirect(url_for(".assign_owner", ids=",".join(self.visible_ids_str(ids)),
+                                url=request.form.get("url") or url_for(".index_view")))
+
+    def visible_ids_str(self, ids):
+        return [str(i) for i in self.visible_ids(ids)]
+
+    def is_action_allowed(self, name):
+        if name == "assign_owner" and not current_user.sees_all_customers:
+            return False
+        return super().is_action_allowed(name)
+
+    @expose("/assign-owner/", methods=("GET", "POST"))
+    def assign_owner(self):
+        if not current_user.sees_all_customers:
+            return self.inaccessible_callback("assign_owner")
+        ids = self.visible_ids(request.values.get("ids", "").split(","))
+        back = request.values.get("url") or url_for(".index_view")
+        if not back.startswith("/"):
+            back = url_for(".index_view")
+        if request.method == "POST":
+            owner = User.get_or_none((User.id == request.form.get("owner", type=int)) & User.active)
+            if owner is None:
+                flash("Pick an active user as the new owner.", "error")
+            else:
+                def reassign(customer):
+                    if customer.owner_id == owner.id:
+                        return False
+                    customer.owner = owner
+                    customer.save()
+                    return True
+                flash(f"Assigned {self._each(ids, reassign)} customer(s) to {owner.email}.")
+                return redirect(back)
+        customers = list(Customer.select().where(Customer.id.in_(ids)).order_by(Customer.name))
+        return self.render("admin/assign_owner.html", customers=customers, owners=owner_options(),
+                           ids=",".join(map(str, ids)), back=back)
+
+
+def _stage_action(stage: str):
+    @action(f"stage_{stage}", f"Move to stage: {stage}", f"Move the selected customers to the {stage} stage?")
+    def handler(self, ids):
+        def move(customer):
+            if customer.stage == stage:
+                return False
+            customer.stage = stage
+            customer.save()
+            return True
+        flash(f"Moved {self._each(ids, move)} customer(s) to {stage}.")
+    return handler
+
+
+for _stage in rules.STAGES:
+    setattr(CustomerView, f"action_stage_{_stage}", _stage_action(_stage))

@@ -1,0 +1,74 @@
+"""Users (admins only), the editable dictionaries and the read-only global change history."""
+from __future__ import annotations
+
+from flask_login import current_user
+from wtforms import PasswordField, ValidationError
+
+from ..models import Change, Industry, Tag, User
+from .base import SecureModelView
+from .filters import ChoiceFilter
+
+
+class UserView(SecureModelView):
+    roles = ("admin",)
+    column_list = ("email", "name", "role", "active", "can_export_contacts", "is_sales_lead", "created_at")
+    column_searchable_list = (User.email, User.name)
+    column_filters = (User.role, User.active)
+    form_columns = ("email", "name", "role", "active", "can_export_contacts", "is_sales_lead")
+    form_extra_fields = {"new_password": PasswordField("New password",
+                                                       description="At least 8 characters. Leave empty to keep the current one.")}
+
+    def on_model_change(self, form, model, is_created):
+        model.email = (model.email or "").strip().lower()
+        password = form.new_password.data
+        if is_created and not password:
+            raise ValidationError("Give the new user a password.")
+        if password:
+            try:
+                model.set_password(password)
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from None
+        if model.id == current_user.id and (model.role != "admin" or not model.active):
+            raise ValidationError("You cannot remove your own admin access.")
+
+    def after_model_change(self, form, model, is_created):
+        pass  # users are not synced
+
+
+class DictionaryView(SecureModelView):
+    roles = ("admin", "manager")
+    column_searchable_list = ("name",)
+
+    def after_model_change(self, form, model, is_created):
+        pass
+
+
+class IndustryView(DictionaryView):
+    column_list = ("name", "active")
+    form_columns = ("name", "active")
+
+
+class TagView(DictionaryView):
+    column_list = ("name",)
+    form_columns = ("name",)
+
+
+class ChangeView(SecureModelView):
+    roles = ("admin", "manager")
+    can_create = can_edit = False
+    can_view_details = False
+    column_list = ("at", "actor_label", "actor_kind", "table", "record_ref", "action", "field", "old", "new")
+    column_labels = {"at": "When (UTC)", "actor_label": "Who", "actor_kind": "Source",
+                     "record_ref": "Record", "table": "Kind"}
+    column_default_sort = ("at", True)
+    column_sortable_list = ("at", "actor_label", "table", "record_ref", "action", "field")
+    column_searchable_list = (Change.record_ref, Change.actor_label, Change.field)
+
+    def __init__(self, *args, **kwargs):
+        pairs = lambda options: [(o, o) for o in options]  # noqa: E731
+        self.column_filters = [
+            ChoiceFilter(Change.actor_kind, "Source", pairs(("user", "sheet", "import", "system"))),
+            ChoiceFilter(Change.table, "Kind", pairs(("customer", "care plan"))),
+            ChoiceFilter(Change.action, "Action", pairs(("create", "update", "archive", "restore"))),
+        ]
+        super().__init__(*args, **kwargs)

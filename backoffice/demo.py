@@ -1,0 +1,117 @@
+"""Realistic demo customers across tiers, stages, industries, regions and owners."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from werkzeug.security import generate_password_hash
+
+from . import rules
+from .db import db
+from .models import CarePlan, Change, Customer, Industry, Interaction, User, new_ref, utcnow
+
+REGIONS = ("East China", "North China", "South China", "Central China", "Southwest", "Northeast")
+COMPANY_WORDS = ("Hengda", "Jinlong", "Huaxin", "Tianyu", "Zhongke", "Ruitai", "Mingyang", "Dongfang",
+                 "Xinghe", "Baosheng", "Anda", "Shengshi", "Kaiyuan", "Lianhua", "Yuanjing")
+COMPANY_KINDS = ("Machinery", "Trading", "Logistics", "Technology", "Foods", "Pharma", "Textiles",
+                 "Electronics", "Packaging", "Materials")
+SURNAMES = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu")
+GIVEN = ("Wei", "Fang", "Na", "Min", "Jing", "Lei", "Qiang", "Yan", "Jun", "Hui")
+TITLES = ("manager", "director", "procurement head", "general manager", "engineer")
+DEMO_PASSWORD = "demo-pass-2024"
+BATCH = 500
+
+
+def ensure_demo_users() -> list[User]:
+    """One manager and three reps to own the demo book (created once)."""
+    wanted = [("manager@example.com", "Mia Manager", "manager", True),
+              ("rep1@example.com", "Ray Rep", "rep", False),
+              ("rep2@example.com", "Rita Rep", "rep", False),
+              ("rep3@example.com", "Rob Rep", "rep", False)]
+    users = []
+    password_hash = generate_password_hash(DEMO_PASSWORD, method="scrypt")
+    for email, name, role, lead in wanted:
+        user, _ = User.get_or_create(email=email, defaults={
+            "name": name, "role": role, "password_hash": password_hash, "is_sales_lead": lead})
+        users.append(user)
+    return users
+
+
+def _credit_code(rnd: random.Random) -> str:
+    body = "91" + "".join(rnd.choice("0123456789") for _ in range(6)) + "".join(
+        rnd.choice(rules.CREDIT_ALPHABET) for _ in range(9))
+    return body + rules.credit_check_char(body)
+
+
+def _customer(rnd: random.Random, owners, industries, today: dt.date, settings) -> dict:
+    purchase = Decimal(rnd.choice([0, 20_000, 80_000, 150_000, 300_000, 600_000, 800_000,
+                                   1_200_000, 2_500_000])) + Decimal(rnd.randint(0, 99_999))
+    company = rnd.random() < 0.85
+    name = (f"{rnd.choice(COMPANY_WORDS)} {rnd.choice(COMPANY_KINDS)} Co., Ltd." if company
+            else f"{rnd.choice(SURNAMES)} {rnd.choice(GIVEN)}")
+    stage = rnd.choices(rules.STAGES, weights=(30, 20, 40, 10))[0]
+    first = today - dt.timedelta(days=rnd.randint(10, 1500))
+    tiers = settings["tiers"]
+    return {
+        "ref": new_ref("CU"), "name": name, "kind": "company" if company else "individual",
+        "credit_code": _credit_code(rnd) if company and rnd.random() < 0.7 else None,
+        "industry": rnd.choice(industries), "region": rnd.choice(REGIONS),
+        "source": rnd.choice(rules.SOURCES),
+        "contact_name": f"{rnd.choice(SURNAMES)} {rnd.choice(GIVEN)}", "contact_title": rnd.choice(TITLES),
+        "phone": f"+861{rnd.choice('3589')}{rnd.randint(0, 9)}{rnd.randint(10_000_000, 99_999_999)}",
+        "email": f"contact{rnd.randint(1, 10**7)}@example.com" if rnd.random() < 0.8 else None,
+        "employees": rnd.choice([5, 20, 80, 300, 1200]) if company else None,
+        "annual_purchase": purchase, "stage": stage,
+        "tier": rules.tier_for(purchase, tiers["strategic_from"], tiers["key_from"]),
+        "churn_risk": rnd.choices(rules.CHURN_RISKS, weights=(70, 20, 10))[0],
+        "tags": rnd.choice([None, "loyal", "high-potential", "price-sensitive, technical", "at-risk"]),
+        "owner": rnd.choice(owners), "first_contact": first,
+        "cooperation_since": first + dt.timedelta(days=30) if stage == "deal" else None,
+        "birthday": dt.date(1970 + rnd.randint(0, 30), rnd.randint(1, 12), rnd.randint(1, 28)) if not company else None,
+        "anniversary": first.replace(day=min(first.day, 28)) if stage == "deal" else None,
+        "verified_at": today - dt.timedelta(days=rnd.randint(0, 200)),
+        "needs": rnd.choice([None, "Wants volume pricing", "Evaluating a second supplier", "Budget set for Q3"]),
+        "created_at": utcnow() - dt.timedelta(days=rnd.randint(0, 365)),
+    }
+
+
+def make_demo_data(count: int, seed: int = 7, settings=None, progress=lambda n: None,
+                   today: dt.date | None = None) -> dict[str, int]:
+    """Insert in batches; one history row per created record says where it came from."""
+    rnd = random.Random(seed)
+    today = today or dt.date.today()
+    owners = [u.id for u in ensure_demo_users() if u.role == "rep"]
+    industries = [i.id for i in Industry.select()]
+    made = {"customers": 0, "plans": 0, "interactions": 0}
+    for start in range(0, count, BATCH):
+        rows = [_customer(rnd, owners, industries, today, settings) for _ in range(min(BATCH, count - start))]
+        with db.atomic():
+            Customer.insert_many(rows).execute()
+            saved = list(Customer.select(Customer.id, Customer.ref, Customer.owner, Customer.stage)
+                         .where(Customer.ref.in_([r["ref"] for r in rows])))
+            plans, touches, history = [], [], []
+            for c in saved:
+                history.append({"actor_kind": "system", "actor_label": "demo data", "table": "customer",
+                                "record_id": c.id, "record_ref": c.ref, "action": "create", "at": utcnow()})
+                action = "call" if c.stage in ("deal", "intent") else "product-news"
+                plans.append({"ref": new_ref("CP"), "customer": c.id, "owner": c.owner_id,
+                              "title": "Follow-up call" if action == "call" else "Industry news",
+                              "action": action, "channel": "phone" if action == "call" else "email",
+                              "interval_days": 14 if action == "call" else 30,
+                              "next_due": today + dt.timedelta(days=rnd.randint(-10, 20))})
+                for _ in range(rnd.randint(0, 3)):
+                    touches.append({"customer": c.id, "user": c.owner_id, "channel": "phone",
+                                    "at": utcnow() - dt.timedelta(days=rnd.randint(0, 90)),
+                                    "summary": rnd.choice(["Checked in on last order", "Discussed renewal",
+                                                           "Sent product sheet", "Quarterly review"]),
+                                    "sentiment": rnd.choices(rules.FEEDBACK, weights=(5, 4, 1))[0]})
+            CarePlan.insert_many(plans).execute()
+            if touches:
+                Interaction.insert_many(touches).execute()
+            Change.insert_many(history).execute()
+        made["customers"] += len(rows)
+        made["plans"] += len(plans)
+        made["interactions"] += len(touches)
+        progress(len(rows))
+    return made
