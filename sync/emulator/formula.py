@@ -30,7 +30,8 @@ _TOKEN = re.compile(
     (?P<str>"(?:[^"]|"")*")|
     (?P<ref>(?:'(?:[^']|'')+'!|[A-Za-z_][A-Za-z0-9_]*!)?\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)|
     (?P<name>[A-Za-z_][A-Za-z0-9_.]*)|
-    (?P<op><>|<=|>=|[-+*/^&=<>(),])
+    (?P<op><>|<=|>=|[-+*/^&=<>(),])|
+    (?P<other>[^\s])
     )""",
     re.VERBOSE,
 )
@@ -161,9 +162,9 @@ class _Parser:
         raise _Fail(_parse_error())
 
     def call(self, upper: str, name: str) -> Scalar:
-        self.expect("(")
-        if upper != "SUM":
+        if upper != "SUM":  # Sheets reports an unknown name before looking at its arguments
             raise _Fail(_name_error(name))
+        self.expect("(")
         total = 0.0
         while True:
             tok = self.peek()

@@ -67,7 +67,10 @@ class EmulatorServer:
             self.host, self.requested_port, self.wsgi_app, threaded=True, request_handler=self._handler
         )
         self._server.daemon_threads = True  # a held (delayed) reply must not block shutdown
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sheets-emulator", daemon=True)
+        # A short poll interval keeps stop() quick; tests start a server per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sheets-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
