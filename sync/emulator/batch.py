@@ -21,7 +21,7 @@ def _bounds(book: Book, rng: dict[str, Any], request: str) -> tuple[Sheet, tuple
     c0 = int(rng.get("startColumnIndex", 0))
     c1 = int(rng.get("endColumnIndex", sheet.cols))
     if r0 < 0 or c0 < 0 or r1 < r0 or c1 < c0:
-        raise bad_request(f"Invalid {request} request: invalid range")
+        raise bad_request(f"Invalid requests[0].{request}: invalid range")
     grid.check_limits(sheet, r0, max(r1, r0 + 1), c0, max(c1, c0 + 1))
     return sheet, (r0, r1, c0, c1)
 

@@ -101,13 +101,13 @@ class Book:
         title = props.get("title") or f"Sheet{len(self.sheets) + 1}"
         if self.find(title, exact=True) is not None:
             raise bad_request(
-                f'Invalid addSheet request: A sheet with the name "{title}" already exists. Please enter another name.'
+                f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. Please enter another name.'
             )
         sheet_id = props.get("sheetId")
         if sheet_id is None:
             sheet_id = self.new_sheet_id()
         elif any(s.id == sheet_id for s in self.sheets):
-            raise bad_request(f"Invalid addSheet request: Sheet with id {sheet_id} already exists.")
+            raise bad_request(f"Invalid requests[0].addSheet: Sheet with id {sheet_id} already exists.")
         grid = dict(props.get("gridProperties") or {})
         grid.setdefault("rowCount", DEFAULT_ROWS)
         grid.setdefault("columnCount", DEFAULT_COLS)
@@ -137,7 +137,7 @@ class Book:
         for sheet in self.sheets:
             if sheet.id == sheet_id:
                 return sheet
-        prefix = f"Invalid {request} request: " if request else ""
+        prefix = f"Invalid requests[0].{request}: " if request else ""
         raise bad_request(f"{prefix}No grid with id: {sheet_id}")
 
     def first_visible(self) -> Sheet:
