@@ -27,7 +27,6 @@ def make_database(url: str):
         password=unquote(parts.password or "") or None,
         host=parts.hostname or None,
         port=parts.port or None,
-        autorollback=True,
     )
 
 

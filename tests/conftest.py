@@ -32,7 +32,7 @@ def postgres_url():
     name = f"backoffice_test_{uuid.uuid4().hex[:8]}"
     _pg_admin(f'CREATE DATABASE "{name}"')
     yield re.sub(r"/[^/]*$", f"/{name}", PG_ADMIN_URL)
-    if not db.is_closed():
+    if db.obj is not None and not db.is_closed():
         db.close()
     _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -46,6 +46,7 @@ class SecureModelView(AccessMixin, ModelView):
     can_view_details = True
     page_size = 20
     can_set_page_size = True
+    named_filter_urls = True  # readable, bookmarkable filter links
     list_template = "admin/model/list.html"
     related_search: dict = {}  # label -> function(term) giving a condition on the model
 

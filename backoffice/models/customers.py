@@ -1,6 +1,8 @@
 """The customer archive and its editable dictionaries."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from peewee import (BooleanField, CharField, DateField, DateTimeField, DecimalField,
                     ForeignKeyField, IntegerField, TextField)
 
@@ -90,6 +92,11 @@ class Customer(TrackedModel):
     @classmethod
     def working(cls):
         return cls.select().where(~cls.archived)
+
+    def save(self, *args, **kwargs):
+        if self.annual_purchase is None:
+            self.annual_purchase = Decimal("0")  # an empty cell or field means no purchases
+        return super().save(*args, **kwargs)
 
     def archive(self) -> bool:
         if self.archived:
