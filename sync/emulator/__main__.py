@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.create and (args.id not in srv.spreadsheet_ids() if args.id else not srv.spreadsheet_ids()):
         sid = srv.create_spreadsheet(args.create, args.id)
         print(f"created spreadsheet {sid}", file=sys.stderr)
-    print(f"Sheets emulator on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    srv.bind()
+    # Printed once the port is bound, so a script can wait for this line (and learn a --port 0 port).
+    print(f"Sheets emulator on {srv.base_url}/", file=sys.stderr, flush=True)
     try:
         srv.serve_forever()
     except KeyboardInterrupt:

@@ -74,10 +74,17 @@ class EmulatorServer:
         self._thread.start()
         return self
 
-    def serve_forever(self) -> None:
+    def bind(self) -> EmulatorServer:
+        """Open the listening socket (so `port` is known) without serving yet."""
         self._server = make_server(
             self.host, self.requested_port, self.wsgi_app, threaded=True, request_handler=self._handler
         )
+        return self
+
+    def serve_forever(self) -> None:
+        if self._server is None:
+            self.bind()
+        assert self._server is not None
         self._server.serve_forever()
 
     def stop(self) -> None:
