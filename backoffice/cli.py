@@ -83,5 +83,21 @@ def demo_data_command(count, seed):
                f"{made['interactions']} interactions.")
 
 
+@cli.command("demo-setup")
+@click.option("--customers", type=click.IntRange(0, 1_000_000), default=300, show_default=True)
+@with_appcontext
+def demo_setup_command(customers):
+    """First run only: an admin and demo users with a book of demo customers."""
+    from . import demo
+    from .models import Customer
+    _open_db()
+    login = demo.ensure_demo_admin()
+    if customers and not Customer.select().exists():
+        with click.progressbar(length=customers, label="Creating demo customers") as bar:
+            demo.make_demo_data(customers, settings=current_app.config["BACKOFFICE"], progress=bar.update)
+    click.echo(f"Sign in as {login[0]} with password {login[1]} "
+               f"(reps: rep1@example.com … rep3@example.com, manager@example.com, same password)")
+
+
 def init_app(app) -> None:
     """Commands are registered on the group; nothing to attach to the app."""

@@ -38,6 +38,16 @@ def ensure_demo_users() -> list[User]:
     return users
 
 
+def ensure_demo_admin() -> tuple[str, str]:
+    """The demo's admin account; its password is the demo password, printed at start."""
+    if not User.select().where(User.email == "admin@example.com").exists():
+        admin = User(email="admin@example.com", name="Ada Admin", role="admin", can_export_contacts=True)
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+    ensure_demo_users()
+    return "admin@example.com", DEMO_PASSWORD
+
+
 def _credit_code(rnd: random.Random) -> str:
     body = "91" + "".join(rnd.choice("0123456789") for _ in range(6)) + "".join(
         rnd.choice(rules.CREDIT_ALPHABET) for _ in range(9))

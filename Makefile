@@ -1,0 +1,22 @@
+# One entry point for people and CI. `make run` and `make test` are the README's Quick start.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: install run test test-sqlite test-postgres lint soak bench
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -U pip
+	$(VENV)/bin/pip install -q -e '.[test,prod]'
+	touch $@
+
+run: install
+	scripts/run
+
+test: install
+	scripts/test
+
+lint: install
+	$(VENV)/bin/ruff check .
