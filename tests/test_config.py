@@ -60,3 +60,10 @@ def test_cli_prints_the_config_error_instead_of_a_traceback(tmp_path):
         "BACKOFFICE_APP__INSTANCE_PATH": str(tmp_path), "BACKOFFICE_DATABASE__URL": "oracle://x"})
     assert result.exit_code == 2
     assert "Configuration error: database.url" in result.output
+
+
+def test_example_config_lists_every_key():
+    from pathlib import Path
+    import tomllib
+    example = tomllib.loads((Path(__file__).parent.parent / "config.example.toml").read_text())
+    assert {s: set(v) for s, v in example.items()} == {s: set(v) for s, v in config.DEFAULTS.items()}
