@@ -125,7 +125,9 @@ class ResilientHTTPClient(HTTPClient):
                 failure = SheetError(f"request {kind}: {err}", 0, "UNAVAILABLE")
             if attempt >= self.settings.max_retries:
                 raise SheetUnavailable(
-                    f"gave up after {attempt + 1} attempts: {failure.message}", failure.code, failure.status
+                    f"gave up after {attempt + 1} attempts: {failure.message}",
+                    failure.code,
+                    failure.status,
                 ) from failure
             self.counter._add(retries=1)
             self.sleep(self.backoff(attempt))
@@ -139,7 +141,9 @@ class EmulatorAdapter(HTTPAdapter):
         super().__init__()
         self.base = urlsplit(base_url.rstrip("/"))
 
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         parts = urlsplit(request.url or "")
         if parts.hostname in GOOGLE_HOSTS:
             path = self.base.path + parts.path
@@ -158,7 +162,9 @@ def _session(settings: SheetSettings) -> requests.Session:
     if settings.credentials_file:
         from google.oauth2.service_account import Credentials
 
-        creds = Credentials.from_service_account_file(settings.credentials_file, scopes=list(SCOPES))
+        creds = Credentials.from_service_account_file(
+            settings.credentials_file, scopes=list(SCOPES)
+        )
         return AuthorizedSession(creds)
     raise SheetError("SheetSettings needs credentials_file or emulator_url")
 
@@ -173,7 +179,9 @@ def client(settings: SheetSettings, sleep: Callable[[float], None] = time.sleep)
     return gspread.Client(auth=None, session=session, http_client=factory)  # type: ignore[arg-type]
 
 
-def open_spreadsheet(settings: SheetSettings, sleep: Callable[[float], None] = time.sleep) -> gspread.Spreadsheet:
+def open_spreadsheet(
+    settings: SheetSettings, sleep: Callable[[float], None] = time.sleep
+) -> gspread.Spreadsheet:
     """Open the configured spreadsheet (one metadata call). Raises SheetNotFound / SheetUnavailable."""
     gc = client(settings, sleep)
     try:
@@ -200,14 +208,18 @@ def worksheet(spreadsheet: gspread.Spreadsheet, title: str) -> gspread.Worksheet
 
 def call_counter(spreadsheet: gspread.Spreadsheet | gspread.Client) -> CallCounter:
     """The counter of API calls made through this spreadsheet's client."""
-    http = spreadsheet.http_client if isinstance(spreadsheet, gspread.Client) else spreadsheet.client
+    http = (
+        spreadsheet.http_client if isinstance(spreadsheet, gspread.Client) else spreadsheet.client
+    )
     assert isinstance(http, ResilientHTTPClient), "not opened through sync.sheets"
     return http.counter
 
 
 def close(spreadsheet: gspread.Spreadsheet | gspread.Client) -> None:
     """Close the underlying HTTP session (and its connection pool)."""
-    http = spreadsheet.http_client if isinstance(spreadsheet, gspread.Client) else spreadsheet.client
+    http = (
+        spreadsheet.http_client if isinstance(spreadsheet, gspread.Client) else spreadsheet.client
+    )
     http.session.close()
 
 

@@ -12,12 +12,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sync.emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8099)
-    parser.add_argument("--data", help="JSON file the state is loaded from and saved to after each change")
+    parser.add_argument(
+        "--data", help="JSON file the state is loaded from and saved to after each change"
+    )
     quota = parser.add_mutually_exclusive_group()
-    quota.add_argument("--quota", type=int, default=60, help="read and write requests per minute (each)")
+    quota.add_argument(
+        "--quota", type=int, default=60, help="read and write requests per minute (each)"
+    )
     quota.add_argument("--no-quota", action="store_true", help="never answer 429 for quota")
-    parser.add_argument("--latency-ms", type=float, default=0, help="delay added to every API request")
-    parser.add_argument("--create", metavar="TITLE", help="create a spreadsheet at start if none exists")
+    parser.add_argument(
+        "--latency-ms", type=float, default=0, help="delay added to every API request"
+    )
+    parser.add_argument(
+        "--create", metavar="TITLE", help="create a spreadsheet at start if none exists"
+    )
     parser.add_argument("--id", help="id for the --create spreadsheet")
     args = parser.parse_args(argv)
 
@@ -29,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         data_file=args.data,
         access_log=True,
     )
-    if args.create and (args.id not in srv.spreadsheet_ids() if args.id else not srv.spreadsheet_ids()):
+    if args.create and (
+        args.id not in srv.spreadsheet_ids() if args.id else not srv.spreadsheet_ids()
+    ):
         sid = srv.create_spreadsheet(args.create, args.id)
         print(f"created spreadsheet {sid}", file=sys.stderr)
     srv.bind()

@@ -44,13 +44,19 @@ def _json_body(request: Request) -> dict[str, Any]:
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
-    return Response(json.dumps(payload, ensure_ascii=False), status, content_type="application/json; charset=UTF-8")
+    return Response(
+        json.dumps(payload, ensure_ascii=False),
+        status,
+        content_type="application/json; charset=UTF-8",
+    )
 
 
 def _routes(srv: EmulatorServer) -> list[Route]:
     st = srv.store
 
-    def rp(method: str, path: str, kind: str, bucket: str | None, call: Callable[..., Any]) -> Route:
+    def rp(
+        method: str, path: str, kind: str, bucket: str | None, call: Callable[..., Any]
+    ) -> Route:
         return Route(method, re.compile(f"^{path}$"), kind, bucket, call)
 
     def create_spreadsheet(req: Request) -> dict[str, Any]:
@@ -61,30 +67,103 @@ def _routes(srv: EmulatorServer) -> list[Route]:
 
     return [
         rp("POST", r"/v4/spreadsheets/?", "spreadsheets.create", "write", create_spreadsheet),
-        rp("GET", rf"/v4/spreadsheets/{SID}", "spreadsheets.get", "read",
-           lambda req, sid: st.read(sid, lambda b: metadata.get(b, req.args))),
-        rp("POST", rf"/v4/spreadsheets/{SID}:batchUpdate", "spreadsheets.batchUpdate", "write",
-           lambda req, sid: st.mutate(sid, lambda b: batch.batch_update(b, _json_body(req)))),
-        rp("GET", rf"/v4/spreadsheets/{SID}/values:batchGet", "values.batchGet", "read",
-           lambda req, sid: st.read(sid, lambda b: values_api.batch_get(b, req.args.getlist("ranges"), req.args))),
-        rp("POST", rf"/v4/spreadsheets/{SID}/values:batchUpdate", "values.batchUpdate", "write",
-           lambda req, sid: st.mutate(sid, lambda b: values_api.batch_update(b, _json_body(req)))),
-        rp("POST", rf"/v4/spreadsheets/{SID}/values:batchClear", "values.batchClear", "write",
-           lambda req, sid: st.mutate(sid, lambda b: values_api.batch_clear(b, _json_body(req)))),
-        rp("POST", rf"/v4/spreadsheets/{SID}/values/([^/]+?):append", "values.append", "write",
-           lambda req, sid, rng: st.mutate(sid, lambda b: values_api.append(b, unquote(rng), req.args, _json_body(req)))),
-        rp("POST", rf"/v4/spreadsheets/{SID}/values/([^/]+?):clear", "values.clear", "write",
-           lambda req, sid, rng: st.mutate(sid, lambda b: values_api.clear(b, unquote(rng)))),
-        rp("GET", rf"/v4/spreadsheets/{SID}/values/([^/]+)", "values.get", "read",
-           lambda req, sid, rng: st.read(sid, lambda b: values_api.get(b, unquote(rng), req.args))),
-        rp("PUT", rf"/v4/spreadsheets/{SID}/values/([^/]+)", "values.update", "write",
-           lambda req, sid, rng: st.mutate(sid, lambda b: values_api.update(b, unquote(rng), req.args, _json_body(req)))),
-        rp("POST", r"/drive/v3/files", "drive.files.create", None, lambda req: drive.create(st, _json_body(req))),
-        rp("GET", r"/drive/v3/files", "drive.files.list", None, lambda req: drive.list_files(st, req.args)),
-        rp("GET", r"/drive/v3/files/([^/]+)", "drive.files.get", None,
-           lambda req, fid: drive.get(st, unquote(fid), req.args)),
-        rp("DELETE", r"/drive/v3/files/([^/]+)", "drive.files.delete", None,
-           lambda req, fid: drive.delete(st, unquote(fid))),
+        rp(
+            "GET",
+            rf"/v4/spreadsheets/{SID}",
+            "spreadsheets.get",
+            "read",
+            lambda req, sid: st.read(sid, lambda b: metadata.get(b, req.args)),
+        ),
+        rp(
+            "POST",
+            rf"/v4/spreadsheets/{SID}:batchUpdate",
+            "spreadsheets.batchUpdate",
+            "write",
+            lambda req, sid: st.mutate(sid, lambda b: batch.batch_update(b, _json_body(req))),
+        ),
+        rp(
+            "GET",
+            rf"/v4/spreadsheets/{SID}/values:batchGet",
+            "values.batchGet",
+            "read",
+            lambda req, sid: st.read(
+                sid, lambda b: values_api.batch_get(b, req.args.getlist("ranges"), req.args)
+            ),
+        ),
+        rp(
+            "POST",
+            rf"/v4/spreadsheets/{SID}/values:batchUpdate",
+            "values.batchUpdate",
+            "write",
+            lambda req, sid: st.mutate(sid, lambda b: values_api.batch_update(b, _json_body(req))),
+        ),
+        rp(
+            "POST",
+            rf"/v4/spreadsheets/{SID}/values:batchClear",
+            "values.batchClear",
+            "write",
+            lambda req, sid: st.mutate(sid, lambda b: values_api.batch_clear(b, _json_body(req))),
+        ),
+        rp(
+            "POST",
+            rf"/v4/spreadsheets/{SID}/values/([^/]+?):append",
+            "values.append",
+            "write",
+            lambda req, sid, rng: st.mutate(
+                sid, lambda b: values_api.append(b, unquote(rng), req.args, _json_body(req))
+            ),
+        ),
+        rp(
+            "POST",
+            rf"/v4/spreadsheets/{SID}/values/([^/]+?):clear",
+            "values.clear",
+            "write",
+            lambda req, sid, rng: st.mutate(sid, lambda b: values_api.clear(b, unquote(rng))),
+        ),
+        rp(
+            "GET",
+            rf"/v4/spreadsheets/{SID}/values/([^/]+)",
+            "values.get",
+            "read",
+            lambda req, sid, rng: st.read(sid, lambda b: values_api.get(b, unquote(rng), req.args)),
+        ),
+        rp(
+            "PUT",
+            rf"/v4/spreadsheets/{SID}/values/([^/]+)",
+            "values.update",
+            "write",
+            lambda req, sid, rng: st.mutate(
+                sid, lambda b: values_api.update(b, unquote(rng), req.args, _json_body(req))
+            ),
+        ),
+        rp(
+            "POST",
+            r"/drive/v3/files",
+            "drive.files.create",
+            None,
+            lambda req: drive.create(st, _json_body(req)),
+        ),
+        rp(
+            "GET",
+            r"/drive/v3/files",
+            "drive.files.list",
+            None,
+            lambda req: drive.list_files(st, req.args),
+        ),
+        rp(
+            "GET",
+            r"/drive/v3/files/([^/]+)",
+            "drive.files.get",
+            None,
+            lambda req, fid: drive.get(st, unquote(fid), req.args),
+        ),
+        rp(
+            "DELETE",
+            r"/drive/v3/files/([^/]+)",
+            "drive.files.delete",
+            None,
+            lambda req, fid: drive.delete(st, unquote(fid)),
+        ),
     ]
 
 
@@ -112,14 +191,20 @@ class Dispatcher:
                 if route.method == method:
                     return route, m.groups()
         if path_seen:
-            raise ApiError(405, f"Method {method} is not allowed for this resource.", "INVALID_ARGUMENT")
+            raise ApiError(
+                405, f"Method {method} is not allowed for this resource.", "INVALID_ARGUMENT"
+            )
         return None
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         request = Request(environ)
         path = raw_path(environ)
         try:
-            if path.startswith("/_emulator/") or not (path.startswith("/v4/") or path.startswith("/drive/")):
+            if path.startswith("/_emulator/") or not (
+                path.startswith("/v4/") or path.startswith("/drive/")
+            ):
                 return self.srv.pages(environ, start_response)
             found = self.match(request.method, path)
             if found is None:
@@ -129,7 +214,9 @@ class Dispatcher:
             response = json_response(err.envelope(), err.code)
         return response(environ, start_response)
 
-    def serve(self, request: Request, environ: dict[str, Any], route: Route, args: tuple[str, ...]) -> Response:
+    def serve(
+        self, request: Request, environ: dict[str, Any], route: Route, args: tuple[str, ...]
+    ) -> Response:
         ctl = self.srv.controls
         ctl.count(route.kind)
         for hook in ctl.due_hooks(route.kind, "before"):

@@ -11,10 +11,20 @@ from .errors import ApiError, bad_request
 from .model import Book, Evaluator, Sheet
 
 Handler = Callable[[Book, dict[str, Any]], dict[str, Any] | None]
-SHEET_FIELDS = ("title", "index", "hidden", "gridProperties", "tabColorStyle", "tabColor", "rightToLeft")
+SHEET_FIELDS = (
+    "title",
+    "index",
+    "hidden",
+    "gridProperties",
+    "tabColorStyle",
+    "tabColor",
+    "rightToLeft",
+)
 
 
-def _bounds(book: Book, rng: dict[str, Any], request: str) -> tuple[Sheet, tuple[int, int, int, int]]:
+def _bounds(
+    book: Book, rng: dict[str, Any], request: str
+) -> tuple[Sheet, tuple[int, int, int, int]]:
     sheet = book.sheet_by_id(rng.get("sheetId", 0), request)
     r0 = int(rng.get("startRowIndex", 0))
     r1 = int(rng.get("endRowIndex", sheet.rows))
@@ -34,7 +44,9 @@ def add_sheet(book: Book, req: dict[str, Any]) -> dict[str, Any]:
 def delete_sheet(book: Book, req: dict[str, Any]) -> None:
     sheet = book.sheet_by_id(req.get("sheetId"), "deleteSheet")
     if len(book.sheets) == 1:
-        raise bad_request("Invalid requests[0].deleteSheet: You can't remove all the sheets in a document.")
+        raise bad_request(
+            "Invalid requests[0].deleteSheet: You can't remove all the sheets in a document."
+        )
     book.sheets.remove(sheet)
     book.reindex()
 
@@ -44,9 +56,13 @@ def update_sheet_properties(book: Book, req: dict[str, Any]) -> None:
     sheet = book.sheet_by_id(props.get("sheetId"), "updateSheetProperties")
     mask = fieldmask.parse(req.get("fields", ""))
     if mask is None and not req.get("fields"):
-        raise bad_request("Invalid requests[0].updateSheetProperties: You must specify at least one field to update.")
+        raise bad_request(
+            "Invalid requests[0].updateSheetProperties: You must specify at least one field to update."
+        )
     new = copy.deepcopy(sheet.props)
-    fieldmask.update(new, props, mask if mask is not None else {k: fieldmask._Whole() for k in SHEET_FIELDS})
+    fieldmask.update(
+        new, props, mask if mask is not None else {k: fieldmask._Whole() for k in SHEET_FIELDS}
+    )
     new["sheetId"], new["sheetType"] = sheet.id, sheet.props.get("sheetType", "GRID")
     title = new.get("title") or sheet.title
     clash = book.find(title, exact=True)
@@ -59,9 +75,13 @@ def update_sheet_properties(book: Book, req: dict[str, Any]) -> None:
     cols = int(grid_props.get("columnCount") or sheet.cols)
     frozen = int(grid_props.get("frozenRowCount", 0))
     if frozen >= rows:
-        raise bad_request("Invalid requests[0].updateSheetProperties: You can't freeze all visible rows on the sheet.")
+        raise bad_request(
+            "Invalid requests[0].updateSheetProperties: You can't freeze all visible rows on the sheet."
+        )
     if new.get("hidden") and all(s.props.get("hidden") or s is sheet for s in book.sheets):
-        raise bad_request("Invalid requests[0].updateSheetProperties: You can't hide all the sheets in a document.")
+        raise bad_request(
+            "Invalid requests[0].updateSheetProperties: You can't hide all the sheets in a document."
+        )
     index = new.pop("index", sheet.props.get("index", 0))
     sheet.props = new
     grid.resize(sheet, rows, cols)
@@ -145,13 +165,22 @@ def delete_protected_range(book: Book, req: dict[str, Any]) -> None:
             if prot["protectedRangeId"] == wanted:
                 sheet.protected.remove(prot)
                 return
-    raise bad_request(f"Invalid requests[0].deleteProtectedRange: No protected range with id: {wanted}")
+    raise bad_request(
+        f"Invalid requests[0].deleteProtectedRange: No protected range with id: {wanted}"
+    )
 
 
-_CELL_FIELDS = {"userEnteredValue": "uv", "userEnteredFormat": "fmt", "note": "note", "dataValidation": "dv"}
+_CELL_FIELDS = {
+    "userEnteredValue": "uv",
+    "userEnteredFormat": "fmt",
+    "note": "note",
+    "dataValidation": "dv",
+}
 
 
-def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], mask: fieldmask.Mask | None) -> None:
+def _apply_cell(
+    sheet: Sheet, key: tuple[int, int], data: dict[str, Any], mask: fieldmask.Mask | None
+) -> None:
     cell = sheet.cells.setdefault(key, {})
     for api_name, stored in _CELL_FIELDS.items():
         sub = None if mask is None else mask.get(api_name, mask.get("*"))
@@ -237,10 +266,12 @@ def batch_update(book: Book, body: dict[str, Any]) -> dict[str, Any]:
     for i, request in enumerate(prune(body.get("requests") or [])):
         if not isinstance(request, dict) or len(request) != 1:
             raise bad_request(f"Invalid requests[{i}]: exactly one kind of request must be set")
-        (kind, payload), = request.items()
+        ((kind, payload),) = request.items()
         handler = HANDLERS.get(kind)
         if handler is None:
-            raise bad_request(f'Invalid JSON payload received. Unknown name "{kind}" at \'requests[{i}]\': Cannot find field.')
+            raise bad_request(
+                f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[{i}]': Cannot find field."
+            )
         try:
             reply = handler(book, payload or {})
         except ApiError as err:

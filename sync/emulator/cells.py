@@ -30,7 +30,9 @@ def from_serial(serial: float) -> dt.datetime:
     return EPOCH + dt.timedelta(days=serial)
 
 
-def parse_input(value: Any, user_entered: bool) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def parse_input(
+    value: Any, user_entered: bool
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """One input value -> (ExtendedValue or None for an empty cell, numberFormat to set)."""
     if value is None:
         return None, None
@@ -97,7 +99,24 @@ def format_date(serial: float, pattern: str) -> str:
     """Render a serial with a Sheets date pattern (the common tokens only)."""
     moment = from_serial(serial)
     out, i = [], 0
-    tokens = ["yyyy", "yy", "mmmm", "mmm", "MM", "mm", "M", "m", "dd", "d", "hh", "HH", "h", "H", "ss", "s"]
+    tokens = [
+        "yyyy",
+        "yy",
+        "mmmm",
+        "mmm",
+        "MM",
+        "mm",
+        "M",
+        "m",
+        "dd",
+        "d",
+        "hh",
+        "HH",
+        "h",
+        "H",
+        "ss",
+        "s",
+    ]
     last_was_hour = False
     while i < len(pattern):
         for tok in tokens:

@@ -24,7 +24,9 @@ class ControlApp:
     def __init__(self, srv: EmulatorServer) -> None:
         self.srv = srv
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         request = Request(environ)
         try:
             response = self.route(request)
@@ -66,7 +68,12 @@ class ControlApp:
             return json_response({})
         if path == "faults" and method == "POST":
             try:
-                srv.add_fault(body.get("kind", ""), int(body.get("times", 1)), float(body.get("seconds", 5.0)), body.get("match"))
+                srv.add_fault(
+                    body.get("kind", ""),
+                    int(body.get("times", 1)),
+                    float(body.get("seconds", 5.0)),
+                    body.get("match"),
+                )
             except ValueError as exc:
                 raise bad_request(str(exc)) from None
             return json_response({})
@@ -84,15 +91,33 @@ class ControlApp:
             self._scripted_hook(body)
             return json_response({})
         if path == "spreadsheets" and method == "POST":
-            sid = srv.create_spreadsheet(body.get("title") or "Untitled spreadsheet", body.get("id"))
+            sid = srv.create_spreadsheet(
+                body.get("title") or "Untitled spreadsheet", body.get("id")
+            )
             return json_response({"spreadsheetId": sid})
         if path == "spreadsheets" and method == "GET":
             return json_response({"spreadsheetIds": srv.spreadsheet_ids()})
         parts = path.split("/")
-        if len(parts) == 4 and parts[0] == "spreadsheets" and parts[2] == "values" and method == "GET":
+        if (
+            len(parts) == 4
+            and parts[0] == "spreadsheets"
+            and parts[2] == "values"
+            and method == "GET"
+        ):
             return json_response({"values": srv.values(unquote(parts[1]), unquote(parts[3]))})
-        if len(parts) == 3 and parts[0] == "spreadsheets" and parts[2] == "cells" and method == "POST":
-            srv.set_cell(unquote(parts[1]), body["title"], body["cell"], body.get("value"), bool(body.get("userEntered", True)))
+        if (
+            len(parts) == 3
+            and parts[0] == "spreadsheets"
+            and parts[2] == "cells"
+            and method == "POST"
+        ):
+            srv.set_cell(
+                unquote(parts[1]),
+                body["title"],
+                body["cell"],
+                body.get("value"),
+                bool(body.get("userEntered", True)),
+            )
             return json_response({})
         raise not_found(f"No control endpoint {method} /_emulator/{path}")
 
@@ -108,7 +133,11 @@ class ControlApp:
             for update in updates:
                 srv.store.mutate(
                     sid,
-                    lambda b, u=update: values_api.update(b, u["range"], {"valueInputOption": option}, u),
+                    lambda b, u=update: values_api.update(
+                        b, u["range"], {"valueInputOption": option}, u
+                    ),
                 )
 
-        self.srv.on_request(action, int(body.get("nth", 1)), body.get("match"), body.get("when", "after"))
+        self.srv.on_request(
+            action, int(body.get("nth", 1)), body.get("match"), body.get("when", "after")
+        )

@@ -89,11 +89,15 @@ class _Parser:
 
     def comparison(self) -> Scalar:
         left = self.concat()
-        while (tok := self.peek()) and tok[0] == "op" and tok[1] in ("=", "<>", "<", ">", "<=", ">="):
+        while (
+            (tok := self.peek()) and tok[0] == "op" and tok[1] in ("=", "<>", "<", ">", "<=", ">=")
+        ):
             self.take()
             right = self.concat()
             a, b = _num(left), _num(right)
-            left = {"=": a == b, "<>": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[tok[1]]
+            left = {"=": a == b, "<>": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[
+                tok[1]
+            ]
         return left
 
     def concat(self) -> Scalar:
@@ -117,7 +121,11 @@ class _Parser:
             self.take()
             right = _num(self.power())
             if tok[1] == "/" and right == 0:
-                raise _Fail(FormulaError("#DIV/0!", "DIVIDE_BY_ZERO", "Function DIVIDE parameter 2 cannot be zero."))
+                raise _Fail(
+                    FormulaError(
+                        "#DIV/0!", "DIVIDE_BY_ZERO", "Function DIVIDE parameter 2 cannot be zero."
+                    )
+                )
             left = _num(left) * right if tok[1] == "*" else _num(left) / right
         return left
 
@@ -144,7 +152,9 @@ class _Parser:
         if kind == "ref":
             sheet, ref = split_sheet(text)
             if ":" in ref:
-                raise _Fail(FormulaError("#VALUE!", "VALUE", "A range cannot be used as a single value."))
+                raise _Fail(
+                    FormulaError("#VALUE!", "VALUE", "A range cannot be used as a single value.")
+                )
             row, col = _ref_cell(ref)
             value = self.lookup(sheet, row, col)
             if isinstance(value, FormulaError):
@@ -173,7 +183,9 @@ class _Parser:
                 sheet, ref = split_sheet(tok[1])
                 start, end = ref.split(":")
                 (ra, ca), (rb, cb) = _ref_cell(start), _ref_cell(end)
-                for value in self.range_lookup(sheet, min(ra, rb), max(ra, rb) + 1, min(ca, cb), max(ca, cb) + 1):
+                for value in self.range_lookup(
+                    sheet, min(ra, rb), max(ra, rb) + 1, min(ca, cb), max(ca, cb) + 1
+                ):
                     if isinstance(value, FormulaError):
                         raise _Fail(value)
                     if isinstance(value, float) and not isinstance(value, bool):
@@ -205,7 +217,11 @@ def _num(value: Scalar) -> float:
         return float(value)
     except ValueError:
         raise _Fail(
-            FormulaError("#VALUE!", "VALUE", f"Function expects number values. But '{value}' is a text and cannot be coerced to a number.")
+            FormulaError(
+                "#VALUE!",
+                "VALUE",
+                f"Function expects number values. But '{value}' is a text and cannot be coerced to a number.",
+            )
         ) from None
 
 

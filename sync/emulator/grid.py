@@ -103,7 +103,9 @@ def delete(sheet: Sheet, dimension: str, start: int, end: int) -> None:
         raise bad_request("Invalid requests[0].deleteDimension: range is out of bounds")
     if end - start >= limit:
         noun = "rows" if axis == 0 else "columns"
-        raise bad_request(f"Invalid requests[0].deleteDimension: You can't delete all the {noun} on the sheet.")
+        raise bad_request(
+            f"Invalid requests[0].deleteDimension: You can't delete all the {noun} on the sheet."
+        )
     moved = {}
     for key, cell in sheet.cells.items():
         pos = list(key)
@@ -154,7 +156,9 @@ class _Reverse:
         return isinstance(other, _Reverse) and self.key == other.key
 
 
-def sort(ev: Evaluator, sheet: Sheet, bounds: tuple[int, int, int, int], specs: list[dict[str, Any]]) -> None:
+def sort(
+    ev: Evaluator, sheet: Sheet, bounds: tuple[int, int, int, int], specs: list[dict[str, Any]]
+) -> None:
     """sortRange: reorder whole rows of the area by the given columns (stable, like Sheets)."""
     r0, r1, c0, c1 = bounds
     rows = list(range(r0, r1))

@@ -107,17 +107,27 @@ class Book:
         if sheet_id is None:
             sheet_id = self.new_sheet_id()
         elif any(s.id == sheet_id for s in self.sheets):
-            raise bad_request(f"Invalid requests[0].addSheet: Sheet with id {sheet_id} already exists.")
+            raise bad_request(
+                f"Invalid requests[0].addSheet: Sheet with id {sheet_id} already exists."
+            )
         grid = dict(props.get("gridProperties") or {})
         grid.setdefault("rowCount", DEFAULT_ROWS)
         grid.setdefault("columnCount", DEFAULT_COLS)
-        clean = {"sheetId": sheet_id, "title": title, "index": 0, "sheetType": "GRID", "gridProperties": grid}
+        clean = {
+            "sheetId": sheet_id,
+            "title": title,
+            "index": 0,
+            "sheetType": "GRID",
+            "gridProperties": grid,
+        }
         for key in ("hidden", "tabColorStyle", "rightToLeft"):
             if props.get(key):
                 clean[key] = props[key]
         sheet = Sheet(clean)
         index = props.get("index")
-        self.sheets.insert(len(self.sheets) if index is None else max(0, min(index, len(self.sheets))), sheet)
+        self.sheets.insert(
+            len(self.sheets) if index is None else max(0, min(index, len(self.sheets))), sheet
+        )
         self.reindex()
         return sheet
 
@@ -174,7 +184,13 @@ class Book:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Book:
         sheets = [Sheet.from_json(s) for s in data.get("sheets", [])]
-        return cls(data["id"], data["properties"], sheets, data.get("created", now_rfc3339()), data.get("modified", now_rfc3339()))
+        return cls(
+            data["id"],
+            data["properties"],
+            sheets,
+            data.get("created", now_rfc3339()),
+            data.get("modified", now_rfc3339()),
+        )
 
 
 class Evaluator:
@@ -222,7 +238,9 @@ class Evaluator:
         return lookup
 
     def _range_lookup(self, sheet: Sheet):  # type: ignore[no-untyped-def]
-        def lookup(title: str | None, r0: int, r1: int, c0: int, c1: int) -> list[Scalar | FormulaError]:
+        def lookup(
+            title: str | None, r0: int, r1: int, c0: int, c1: int
+        ) -> list[Scalar | FormulaError]:
             try:
                 target = self._target(sheet, title)
             except _RefMissing:

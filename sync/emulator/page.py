@@ -39,10 +39,10 @@ def index(srv: EmulatorServer) -> Response:
         books = [(b.id, b.props.get("title", "")) for b in srv.store.books.values()]
     items = "".join(
         f'<li><a href="/sheets/{quote(sid)}" data-spreadsheet-id="{escape(sid)}">{escape(title)}</a>'
-        f' <code>{escape(sid)}</code></li>'
+        f" <code>{escape(sid)}</code></li>"
         for sid, title in books
     )
-    body = f"<h1>Spreadsheets</h1><ul id=\"spreadsheets\">{items or '<li>None yet.</li>'}</ul>"
+    body = f'<h1>Spreadsheets</h1><ul id="spreadsheets">{items or "<li>None yet.</li>"}</ul>'
     return _layout("Spreadsheets", body)
 
 
@@ -61,7 +61,10 @@ def sheet(srv: EmulatorServer, spreadsheet_id: str, tab: str | None) -> Response
         raw = grid.read(ev, current, (0, rows, 0, cols), option="FORMULA")
         for (r, c), cell in current.cells.items():
             if r < rows and c < cols and cell.get("uv"):
-                cells[(r, c)] = (formatted(ev.value(current, r, c), cell), str(raw[r][c]) if r < len(raw) and c < len(raw[r]) else "")
+                cells[(r, c)] = (
+                    formatted(ev.value(current, r, c), cell),
+                    str(raw[r][c]) if r < len(raw) and c < len(raw[r]) else "",
+                )
         tabs = "".join(
             f'<li><a href="/sheets/{quote(book.id)}?tab={quote(s.title)}"'
             f"{CURRENT if s is current else ''}>{escape(s.title)}</a></li>"
@@ -97,7 +100,7 @@ def sheet(srv: EmulatorServer, spreadsheet_id: str, tab: str | None) -> Response
 <table id="grid" data-spreadsheet-id="{escape(spreadsheet_id)}" data-sheet-id="{sheet_id}"
   data-sheet-title="{escape(sheet_title)}" data-header-rows="{header_rows}" data-columns="{cols}">
 <thead><tr><th></th>{head}</tr></thead>
-<tbody>{''.join(body_rows)}</tbody>
+<tbody>{"".join(body_rows)}</tbody>
 </table>
 <form id="add-row"><table><tr><th>New row</th>{new_row}</tr></table>
 <button type="submit">Add row</button></form>

@@ -58,18 +58,27 @@ class EmulatorServer:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def wsgi_app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def wsgi_app(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         return self.dispatcher(environ, start_response)
 
     def start(self) -> EmulatorServer:
         self.controls.released.clear()
         self._server = make_server(
-            self.host, self.requested_port, self.wsgi_app, threaded=True, request_handler=self._handler
+            self.host,
+            self.requested_port,
+            self.wsgi_app,
+            threaded=True,
+            request_handler=self._handler,
         )
         self._server.daemon_threads = True  # a held (delayed) reply must not block shutdown
         # A short poll interval keeps stop() quick; tests start a server per test.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sheets-emulator", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="sheets-emulator",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -77,7 +86,11 @@ class EmulatorServer:
     def bind(self) -> EmulatorServer:
         """Open the listening socket (so `port` is known) without serving yet."""
         self._server = make_server(
-            self.host, self.requested_port, self.wsgi_app, threaded=True, request_handler=self._handler
+            self.host,
+            self.requested_port,
+            self.wsgi_app,
+            threaded=True,
+            request_handler=self._handler,
         )
         return self
 
@@ -113,7 +126,9 @@ class EmulatorServer:
 
     # -- controls ----------------------------------------------------------------------------
 
-    def add_fault(self, kind: str, times: int = 1, seconds: float = 5.0, match: str | None = None) -> None:
+    def add_fault(
+        self, kind: str, times: int = 1, seconds: float = 5.0, match: str | None = None
+    ) -> None:
         """Queue a fault for the next `times` requests (of kind `match`, or any)."""
         self.controls.add_fault(Fault(kind, times, seconds, match))
 
@@ -128,7 +143,11 @@ class EmulatorServer:
         self.clock.advance(seconds)
 
     def on_request(
-        self, action: Callable[[EmulatorServer], None], nth: int = 1, match: str | None = None, when: str = "after"
+        self,
+        action: Callable[[EmulatorServer], None],
+        nth: int = 1,
+        match: str | None = None,
+        when: str = "after",
     ) -> None:
         """Run action(server) once, before or after the nth matching request is handled."""
         if when not in ("before", "after"):
@@ -177,7 +196,14 @@ class EmulatorServer:
                     out[r][c] = value
             return out
 
-    def set_values(self, spreadsheet_id: str, title: str, start: str, rows: list[list[Any]], user_entered: bool = True) -> None:
+    def set_values(
+        self,
+        spreadsheet_id: str,
+        title: str,
+        start: str,
+        rows: list[list[Any]],
+        user_entered: bool = True,
+    ) -> None:
         """Write a block at `start` (A1 cell) as a person typing would; grows the grid if needed."""
         r0, c0 = a1.parse_area(start, start).row0 or 0, a1.parse_area(start, start).col0 or 0
 
@@ -192,9 +218,13 @@ class EmulatorServer:
 
         self.store.mutate(spreadsheet_id, apply)
 
-    def set_cell(self, spreadsheet_id: str, title: str, cell: str, value: Any, user_entered: bool = True) -> None:
+    def set_cell(
+        self, spreadsheet_id: str, title: str, cell: str, value: Any, user_entered: bool = True
+    ) -> None:
         """set_cell(id, "Sheet1", "B2", "hello"); "" or None clears the value."""
-        self.set_values(spreadsheet_id, title, cell, [["" if value is None else value]], user_entered)
+        self.set_values(
+            spreadsheet_id, title, cell, [["" if value is None else value]], user_entered
+        )
 
     def sheet_properties(self, spreadsheet_id: str, title: str) -> dict[str, Any]:
         with self.store.lock:

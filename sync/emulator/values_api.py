@@ -14,7 +14,9 @@ DATES = ("SERIAL_NUMBER", "FORMATTED_STRING")
 DIMENSIONS = ("ROWS", "COLUMNS")
 
 
-def _enum(value: str | None, allowed: tuple[str, ...], default: str, field: str, type_name: str) -> str:
+def _enum(
+    value: str | None, allowed: tuple[str, ...], default: str, field: str, type_name: str
+) -> str:
     if value is None or value == "":
         return default
     if value not in allowed:
@@ -46,10 +48,24 @@ def _bounds_label(sheet: Sheet, area: a1.Area) -> tuple[tuple[int, int, int, int
     return (r0, r1, c0, c1), a1.qualified(sheet.title, r0, r1, c0, c1)
 
 
-def value_range(book: Book, ev: Evaluator, range_text: str, params: Mapping[str, Any]) -> dict[str, Any]:
+def value_range(
+    book: Book, ev: Evaluator, range_text: str, params: Mapping[str, Any]
+) -> dict[str, Any]:
     major = _enum(params.get("majorDimension"), DIMENSIONS, "ROWS", "major_dimension", "Dimension")
-    option = _enum(params.get("valueRenderOption"), RENDER, "FORMATTED_VALUE", "value_render_option", "ValueRenderOption")
-    dates = _enum(params.get("dateTimeRenderOption"), DATES, "SERIAL_NUMBER", "date_time_render_option", "DateTimeRenderOption")
+    option = _enum(
+        params.get("valueRenderOption"),
+        RENDER,
+        "FORMATTED_VALUE",
+        "value_render_option",
+        "ValueRenderOption",
+    )
+    dates = _enum(
+        params.get("dateTimeRenderOption"),
+        DATES,
+        "SERIAL_NUMBER",
+        "date_time_render_option",
+        "DateTimeRenderOption",
+    )
     sheet, area = book.resolve(range_text)
     bounds, label = _bounds_label(sheet, area)
     reply: dict[str, Any] = {"range": label, "majorDimension": major}
@@ -75,7 +91,9 @@ def _rows(body: Mapping[str, Any]) -> list[list[Any]]:
     rows = body.get("values") or []
     if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
         raise bad_request("Invalid values: expected a list of lists")
-    major = _enum(body.get("majorDimension"), DIMENSIONS, "ROWS", "data.major_dimension", "Dimension")
+    major = _enum(
+        body.get("majorDimension"), DIMENSIONS, "ROWS", "data.major_dimension", "Dimension"
+    )
     if major == "COLUMNS" and rows:
         width = max(len(col) for col in rows)
         rows = [[col[i] if i < len(col) else None for col in rows] for i in range(width)]
@@ -111,8 +129,20 @@ def _write(
             sheet,
             bounds,
             "ROWS",
-            _enum(params.get("responseValueRenderOption"), RENDER, "FORMATTED_VALUE", "response_value_render_option", "ValueRenderOption"),
-            _enum(params.get("responseDateTimeRenderOption"), DATES, "SERIAL_NUMBER", "response_date_time_render_option", "DateTimeRenderOption"),
+            _enum(
+                params.get("responseValueRenderOption"),
+                RENDER,
+                "FORMATTED_VALUE",
+                "response_value_render_option",
+                "ValueRenderOption",
+            ),
+            _enum(
+                params.get("responseDateTimeRenderOption"),
+                DATES,
+                "SERIAL_NUMBER",
+                "response_date_time_render_option",
+                "DateTimeRenderOption",
+            ),
         )
         if values:
             data["values"] = values
@@ -121,14 +151,18 @@ def _write(
     return reply
 
 
-def update(book: Book, range_text: str, params: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+def update(
+    book: Book, range_text: str, params: Mapping[str, Any], body: Mapping[str, Any]
+) -> dict[str, Any]:
     user_entered = _input_option(params.get("valueInputOption"))
     sheet, area = book.resolve(range_text)
     rows = _rows(body)
     r0, c0 = area.row0 or 0, area.col0 or 0
     if not area.is_single_cell:  # a single cell is only an anchor; a real range bounds the data
         if area.row1 is not None and r0 + len(rows) > area.row1:
-            raise bad_request(f"Requested writing within range [{range_text}], but tried writing to row [{r0 + len(rows)}]")
+            raise bad_request(
+                f"Requested writing within range [{range_text}], but tried writing to row [{r0 + len(rows)}]"
+            )
         width = max((len(r) for r in rows), default=0)
         if area.col1 is not None and c0 + width > area.col1:
             raise bad_request(
@@ -156,7 +190,9 @@ def batch_update(book: Book, body: Mapping[str, Any]) -> dict[str, Any]:
         "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
         "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
         "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-        "totalUpdatedSheets": len({r["updatedRange"].rsplit("!", 1)[0] for r in responses if "updatedRows" in r}),
+        "totalUpdatedSheets": len(
+            {r["updatedRange"].rsplit("!", 1)[0] for r in responses if "updatedRows" in r}
+        ),
     }
     reply.update({k: v for k, v in totals.items() if v})
     if responses:
@@ -185,7 +221,9 @@ def _find_table(sheet: Sheet, area: a1.Area) -> tuple[int, int, int, int] | None
     return start, end, min(cols), max(cols) + 1
 
 
-def append(book: Book, range_text: str, params: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+def append(
+    book: Book, range_text: str, params: Mapping[str, Any], body: Mapping[str, Any]
+) -> dict[str, Any]:
     user_entered = _input_option(params.get("valueInputOption"))
     mode = params.get("insertDataOption") or "OVERWRITE"
     if mode not in ("OVERWRITE", "INSERT_ROWS"):
@@ -231,4 +269,13 @@ def batch_clear(book: Book, body: Mapping[str, Any]) -> dict[str, Any]:
     return reply
 
 
-__all__ = ["ApiError", "append", "batch_clear", "batch_get", "batch_update", "clear", "get", "update"]
+__all__ = [
+    "ApiError",
+    "append",
+    "batch_clear",
+    "batch_get",
+    "batch_update",
+    "clear",
+    "get",
+    "update",
+]

@@ -38,7 +38,11 @@ def sleeps() -> Sleeps:
 @pytest.fixture
 def sheet_settings(emulator: EmulatorServer) -> sheets.SheetSettings:
     return sheets.SheetSettings(
-        spreadsheet_id=SID, credentials_file=None, emulator_url=emulator.base_url, timeout=5, max_retries=3
+        spreadsheet_id=SID,
+        credentials_file=None,
+        emulator_url=emulator.base_url,
+        timeout=5,
+        max_retries=3,
     )
 
 

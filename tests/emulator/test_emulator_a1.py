@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from sync.emulator import ApiError
-from sync.emulator.a1 import Area, col_to_letters, letters_to_col, parse_area, quote_title, split_sheet
+from sync.emulator.a1 import (
+    Area,
+    col_to_letters,
+    letters_to_col,
+    parse_area,
+    quote_title,
+    split_sheet,
+)
 
 
 @pytest.mark.parametrize(

@@ -10,13 +10,24 @@ from sync import sheets
 from sync.emulator import EmulatorServer
 
 SID = "test-spreadsheet-0001"  # the id the emulator fixture creates
-SHEET1 = {"sheetId": 0, "title": "Sheet1", "index": 0, "sheetType": "GRID", "gridProperties": {"rowCount": 1000, "columnCount": 26}}
+SHEET1 = {
+    "sheetId": 0,
+    "title": "Sheet1",
+    "index": 0,
+    "sheetType": "GRID",
+    "gridProperties": {"rowCount": 1000, "columnCount": 26},
+}
 
 
 def test_metadata_reply(sh: Any) -> None:
     assert sh.fetch_sheet_metadata() == {
         "spreadsheetId": SID,
-        "properties": {"title": "Test book", "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT"},
+        "properties": {
+            "title": "Test book",
+            "locale": "en_US",
+            "autoRecalc": "ON_CHANGE",
+            "timeZone": "Etc/GMT",
+        },
         "sheets": [{"properties": SHEET1}],
         "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{SID}/edit",
     }
@@ -27,10 +38,23 @@ def test_fields_masks_in_all_three_spellings(sh: Any, emulator: EmulatorServer) 
     dotted = sh.fetch_sheet_metadata({"fields": "sheets.data.rowData.values.formattedValue"})
     slashed = sh.fetch_sheet_metadata({"fields": "sheets/data/rowData/values/formattedValue"})
     grouped = sh.fetch_sheet_metadata({"fields": "sheets(data.rowData.values.formattedValue)"})
-    expected = {"sheets": [{"data": [{"rowData": [{"values": [{"formattedValue": "a"}, {"formattedValue": "2"}]}]}]}]}
+    expected = {
+        "sheets": [
+            {
+                "data": [
+                    {"rowData": [{"values": [{"formattedValue": "a"}, {"formattedValue": "2"}]}]}
+                ]
+            }
+        ]
+    }
     assert dotted == slashed == grouped == expected
-    props = sh.fetch_sheet_metadata({"fields": "sheets(properties(title,gridProperties.rowCount)),properties.title"})
-    assert props == {"properties": {"title": "Test book"}, "sheets": [{"properties": {"title": "Sheet1", "gridProperties": {"rowCount": 1000}}}]}
+    props = sh.fetch_sheet_metadata(
+        {"fields": "sheets(properties(title,gridProperties.rowCount)),properties.title"}
+    )
+    assert props == {
+        "properties": {"title": "Test book"},
+        "sheets": [{"properties": {"title": "Sheet1", "gridProperties": {"rowCount": 1000}}}],
+    }
 
 
 def test_grid_data_for_ranges(sh: Any, emulator: EmulatorServer) -> None:
@@ -42,24 +66,40 @@ def test_grid_data_for_ranges(sh: Any, emulator: EmulatorServer) -> None:
     assert grid["rowData"] == [
         {
             "values": [
-                {"userEnteredValue": {"stringValue": "x"}, "effectiveValue": {"stringValue": "x"}, "formattedValue": "x"},
+                {
+                    "userEnteredValue": {"stringValue": "x"},
+                    "effectiveValue": {"stringValue": "x"},
+                    "formattedValue": "x",
+                },
                 {
                     "userEnteredValue": {"numberValue": 45356},
                     "effectiveValue": {"numberValue": 45356},
                     "formattedValue": "2024-03-05",
-                    "userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}},
+                    "userEnteredFormat": {
+                        "numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}
+                    },
                 },
             ]
         },
         {
             "values": [
                 {},
-                {"userEnteredValue": {"formulaValue": "=2*3"}, "effectiveValue": {"numberValue": 6}, "formattedValue": "6"},
+                {
+                    "userEnteredValue": {"formulaValue": "=2*3"},
+                    "effectiveValue": {"numberValue": 6},
+                    "formattedValue": "6",
+                },
             ]
         },
     ]
     assert len(grid["rowMetadata"]) == 2 and len(grid["columnMetadata"]) == 3
-    offset = sh.fetch_sheet_metadata({"includeGridData": "true", "ranges": "Sheet1!B2", "fields": "sheets.data(startRow,startColumn)"})
+    offset = sh.fetch_sheet_metadata(
+        {
+            "includeGridData": "true",
+            "ranges": "Sheet1!B2",
+            "fields": "sheets.data(startRow,startColumn)",
+        }
+    )
     assert offset == {"sheets": [{"data": [{"startRow": 1, "startColumn": 1}]}]}
 
 
@@ -67,16 +107,47 @@ def test_batch_update_replies_in_order(sh: Any) -> None:
     reply = sh.batch_update(
         {
             "requests": [
-                {"addSheet": {"properties": {"sheetId": 77, "title": "People", "gridProperties": {"rowCount": 10, "columnCount": 4}}}},
-                {"updateSheetProperties": {"properties": {"sheetId": 77, "gridProperties": {"frozenRowCount": 1}}, "fields": "gridProperties.frozenRowCount"}},
-                {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 77, "startRowIndex": 0, "endRowIndex": 1}, "description": "header", "warningOnly": True}}},
+                {
+                    "addSheet": {
+                        "properties": {
+                            "sheetId": 77,
+                            "title": "People",
+                            "gridProperties": {"rowCount": 10, "columnCount": 4},
+                        }
+                    }
+                },
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": 77, "gridProperties": {"frozenRowCount": 1}},
+                        "fields": "gridProperties.frozenRowCount",
+                    }
+                },
+                {
+                    "addProtectedRange": {
+                        "protectedRange": {
+                            "range": {"sheetId": 77, "startRowIndex": 0, "endRowIndex": 1},
+                            "description": "header",
+                            "warningOnly": True,
+                        }
+                    }
+                },
             ]
         }
     )
     assert reply == {
         "spreadsheetId": SID,
         "replies": [
-            {"addSheet": {"properties": {"sheetId": 77, "title": "People", "index": 1, "sheetType": "GRID", "gridProperties": {"rowCount": 10, "columnCount": 4}}}},
+            {
+                "addSheet": {
+                    "properties": {
+                        "sheetId": 77,
+                        "title": "People",
+                        "index": 1,
+                        "sheetType": "GRID",
+                        "gridProperties": {"rowCount": 10, "columnCount": 4},
+                    }
+                }
+            },
             {},
             {
                 "addProtectedRange": {
@@ -91,7 +162,9 @@ def test_batch_update_replies_in_order(sh: Any) -> None:
             },
         ],
     }
-    meta = sh.fetch_sheet_metadata({"fields": "sheets(properties.gridProperties,protectedRanges.protectedRangeId)"})
+    meta = sh.fetch_sheet_metadata(
+        {"fields": "sheets(properties.gridProperties,protectedRanges.protectedRangeId)"}
+    )
     assert meta["sheets"][1] == {
         "properties": {"gridProperties": {"rowCount": 10, "columnCount": 4, "frozenRowCount": 1}},
         "protectedRanges": [{"protectedRangeId": 100001}],
@@ -107,7 +180,21 @@ def test_update_sheet_properties_honours_fields(sh: Any, emulator: EmulatorServe
     ws.freeze(rows=2)
     ws.resize(rows=20, cols=5)
     sh.batch_update(
-        {"requests": [{"updateSheetProperties": {"properties": {"sheetId": 0, "index": 1, "hidden": True, "title": "ignored"}, "fields": "index,hidden"}}]}
+        {
+            "requests": [
+                {
+                    "updateSheetProperties": {
+                        "properties": {
+                            "sheetId": 0,
+                            "index": 1,
+                            "hidden": True,
+                            "title": "ignored",
+                        },
+                        "fields": "index,hidden",
+                    }
+                }
+            ]
+        }
     )
     props = [s["properties"] for s in sh.fetch_sheet_metadata()["sheets"]]
     assert [p["title"] for p in props] == ["Second", "Renamed"]
@@ -132,21 +219,42 @@ def test_insert_delete_append_dimension(sh: Any, emulator: EmulatorServer) -> No
     sh.batch_update(
         {
             "requests": [
-                {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}}},
-                {"insertDimension": {"range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1}}},
+                {
+                    "insertDimension": {
+                        "range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}
+                    }
+                },
+                {
+                    "insertDimension": {
+                        "range": {
+                            "sheetId": 0,
+                            "dimension": "COLUMNS",
+                            "startIndex": 0,
+                            "endIndex": 1,
+                        }
+                    }
+                },
                 {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 5}},
             ]
         }
     )
     assert emulator.values(SID, "Sheet1") == [["", "a", "b"], ["", "", ""], ["", "c", "d"]]
-    assert emulator.sheet_properties(SID, "Sheet1")["gridProperties"] == {"rowCount": 1006, "columnCount": 27}
+    assert emulator.sheet_properties(SID, "Sheet1")["gridProperties"] == {
+        "rowCount": 1006,
+        "columnCount": 27,
+    }
     sh.sheet1.delete_rows(1, 2)
     assert emulator.values(SID, "Sheet1") == [["", "c", "d"]]
 
 
 def test_sort_range(sh: Any, emulator: EmulatorServer) -> None:
-    emulator.set_values(SID, "Sheet1", "A1", [["name", "n"], ["b", "10"], ["A", "2"], ["", "5"], ["c", "x"]])
-    sort = {"range": {"sheetId": 0, "startRowIndex": 1}, "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "ASCENDING"}]}
+    emulator.set_values(
+        SID, "Sheet1", "A1", [["name", "n"], ["b", "10"], ["A", "2"], ["", "5"], ["c", "x"]]
+    )
+    sort = {
+        "range": {"sheetId": 0, "startRowIndex": 1},
+        "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "ASCENDING"}],
+    }
     sh.batch_update({"requests": [{"sortRange": sort}]})
     assert [r[0] for r in emulator.values(SID, "Sheet1")] == ["name", "A", "b", "c", ""]
     sort["sortSpecs"] = [{"dimensionIndex": 1, "sortOrder": "DESCENDING"}]
@@ -155,19 +263,51 @@ def test_sort_range(sh: Any, emulator: EmulatorServer) -> None:
 
 
 def test_data_validation_notes_and_formats_are_kept(sh: Any) -> None:
-    rule = {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "open"}, {"userEnteredValue": "closed"}]}, "strict": True, "showCustomUi": True}
+    rule = {
+        "condition": {
+            "type": "ONE_OF_LIST",
+            "values": [{"userEnteredValue": "open"}, {"userEnteredValue": "closed"}],
+        },
+        "strict": True,
+        "showCustomUi": True,
+    }
     sh.batch_update(
         {
             "requests": [
-                {"setDataValidation": {"range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 2, "endColumnIndex": 3}, "rule": rule}},
-                {"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1}, "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}}, "fields": "userEnteredFormat.textFormat.bold"}},
+                {
+                    "setDataValidation": {
+                        "range": {
+                            "sheetId": 0,
+                            "startRowIndex": 1,
+                            "endRowIndex": 3,
+                            "startColumnIndex": 2,
+                            "endColumnIndex": 3,
+                        },
+                        "rule": rule,
+                    }
+                },
+                {
+                    "repeatCell": {
+                        "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1},
+                        "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                        "fields": "userEnteredFormat.textFormat.bold",
+                    }
+                },
             ]
         }
     )
     sh.sheet1.update_note("A1", "the header")
-    reply = sh.fetch_sheet_metadata({"ranges": "Sheet1!A1:C2", "fields": "sheets.data.rowData.values(note,userEnteredFormat,dataValidation)"})
+    reply = sh.fetch_sheet_metadata(
+        {
+            "ranges": "Sheet1!A1:C2",
+            "fields": "sheets.data.rowData.values(note,userEnteredFormat,dataValidation)",
+        }
+    )
     rows = reply["sheets"][0]["data"][0]["rowData"]
-    assert rows[0]["values"][0] == {"userEnteredFormat": {"textFormat": {"bold": True}}, "note": "the header"}
+    assert rows[0]["values"][0] == {
+        "userEnteredFormat": {"textFormat": {"bold": True}},
+        "note": "the header",
+    }
     assert rows[1]["values"][2] == {"dataValidation": rule}
     assert sh.sheet1.get_note("A1") == "the header"
 
@@ -175,8 +315,16 @@ def test_data_validation_notes_and_formats_are_kept(sh: Any) -> None:
 def test_update_cells_with_range_clears_uncovered_cells(sh: Any, emulator: EmulatorServer) -> None:
     emulator.set_values(SID, "Sheet1", "A1", [["a", "b"]])
     rows = [{"values": [{"userEnteredValue": {"numberValue": 5}}]}]
-    rng = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": 2}
-    sh.batch_update({"requests": [{"updateCells": {"rows": rows, "range": rng, "fields": "userEnteredValue"}}]})
+    rng = {
+        "sheetId": 0,
+        "startRowIndex": 0,
+        "endRowIndex": 1,
+        "startColumnIndex": 0,
+        "endColumnIndex": 2,
+    }
+    sh.batch_update(
+        {"requests": [{"updateCells": {"rows": rows, "range": rng, "fields": "userEnteredValue"}}]}
+    )
     assert emulator.values(SID, "Sheet1") == [[5]]
 
 
@@ -204,10 +352,28 @@ def test_batch_update_is_all_or_nothing(sh: Any, emulator: EmulatorServer) -> No
 @pytest.mark.parametrize(
     ("request_body", "message"),
     [
-        ({"deleteSheet": {"sheetId": 0}}, "Invalid requests[0].deleteSheet: You can't remove all the sheets in a document."),
-        ({"addSheet": {"properties": {"title": "Sheet1"}}}, 'Invalid requests[0].addSheet: A sheet with the name "Sheet1" already exists. Please enter another name.'),
-        ({"frobnicate": {}}, 'Invalid JSON payload received. Unknown name "frobnicate" at \'requests[0]\': Cannot find field.'),
-        ({"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 1000, "endRowIndex": 1001}, "cell": {}, "fields": "note"}}, "Range ('Sheet1'!A1001:Z1001) exceeds grid limits. Max rows: 1000, max columns: 26"),
+        (
+            {"deleteSheet": {"sheetId": 0}},
+            "Invalid requests[0].deleteSheet: You can't remove all the sheets in a document.",
+        ),
+        (
+            {"addSheet": {"properties": {"title": "Sheet1"}}},
+            'Invalid requests[0].addSheet: A sheet with the name "Sheet1" already exists. Please enter another name.',
+        ),
+        (
+            {"frobnicate": {}},
+            "Invalid JSON payload received. Unknown name \"frobnicate\" at 'requests[0]': Cannot find field.",
+        ),
+        (
+            {
+                "repeatCell": {
+                    "range": {"sheetId": 0, "startRowIndex": 1000, "endRowIndex": 1001},
+                    "cell": {},
+                    "fields": "note",
+                }
+            },
+            "Range ('Sheet1'!A1001:Z1001) exceeds grid limits. Max rows: 1000, max columns: 26",
+        ),
     ],
 )
 def test_batch_update_errors(sh: Any, request_body: dict[str, Any], message: str) -> None:

@@ -18,7 +18,9 @@ def test_open_routes_google_hosts_to_the_emulator(sh: Any, emulator: EmulatorSer
     assert sheets.call_counter(sh).calls == 1
 
 
-def test_429_burst_is_retried_and_succeeds(sh: Any, emulator: EmulatorServer, sleeps: list[float]) -> None:
+def test_429_burst_is_retried_and_succeeds(
+    sh: Any, emulator: EmulatorServer, sleeps: list[float]
+) -> None:
     emulator.set_cell(SID, "Sheet1", "A1", "ok")
     emulator.add_fault("429", times=3)
     assert sh.values_get("Sheet1!A1")["values"] == [["ok"]]
@@ -39,12 +41,16 @@ def test_retries_are_bounded(sh: Any, emulator: EmulatorServer, sleeps: list[flo
     assert emulator.counts()["values.get"] == 4
 
 
-def test_500_and_dropped_connections_are_retried(sh: Any, emulator: EmulatorServer, sleeps: list[float]) -> None:
+def test_500_and_dropped_connections_are_retried(
+    sh: Any, emulator: EmulatorServer, sleeps: list[float]
+) -> None:
     emulator.add_fault("500")
     emulator.add_fault("ambiguous_drop")
     sh.values_update("Sheet1!A1", params={"valueInputOption": "RAW"}, body={"values": [["once"]]})
     assert emulator.counts()["values.update"] == 3
-    assert emulator.values(SID, "Sheet1") == [["once"]]  # idempotent write: applying twice is harmless
+    assert emulator.values(SID, "Sheet1") == [
+        ["once"]
+    ]  # idempotent write: applying twice is harmless
     assert len(sleeps) == 2
 
 
@@ -63,11 +69,17 @@ def test_client_errors_are_not_retried(sh: Any, sleeps: list[float]) -> None:
     with pytest.raises(sheets.SheetError) as err:
         sh.values_get("'Nope'!A1")
     assert type(err.value) is sheets.SheetError
-    assert (err.value.code, err.value.status, err.value.message) == (400, "INVALID_ARGUMENT", "Unable to parse range: 'Nope'!A1")
+    assert (err.value.code, err.value.status, err.value.message) == (
+        400,
+        "INVALID_ARGUMENT",
+        "Unable to parse range: 'Nope'!A1",
+    )
     assert sleeps == []
 
 
-def test_unknown_spreadsheet_is_sheet_not_found(emulator: EmulatorServer, sleeps: list[float]) -> None:
+def test_unknown_spreadsheet_is_sheet_not_found(
+    emulator: EmulatorServer, sleeps: list[float]
+) -> None:
     settings = sheets.SheetSettings("no-such-id", None, emulator.base_url)
     with pytest.raises(sheets.SheetNotFound) as err:
         sheets.open_spreadsheet(settings, sleep=sleeps)
@@ -106,7 +118,14 @@ def test_create_and_delete_through_drive(emulator: EmulatorServer, sleeps: list[
         assert [ws.title for ws in sh.worksheets()] == ["Sheet1"]
         assert sh.get_lastUpdateTime().endswith("Z")
         gc = sh.client  # the HTTP client; gspread's Client is what create() used
-        assert gc.request("get", "https://www.googleapis.com/drive/v3/files", params={"q": 'name = "Made by Drive"'}).json()["files"][0]["id"] == sh.id
+        assert (
+            gc.request(
+                "get",
+                "https://www.googleapis.com/drive/v3/files",
+                params={"q": 'name = "Made by Drive"'},
+            ).json()["files"][0]["id"]
+            == sh.id
+        )
         gc.request("delete", f"https://www.googleapis.com/drive/v3/files/{sh.id}")
         assert sh.id not in emulator.spreadsheet_ids()
         with pytest.raises(sheets.SheetNotFound) as err:
@@ -123,7 +142,9 @@ def test_create_and_delete_through_drive(emulator: EmulatorServer, sleeps: list[
         sheets.close(sh)
 
 
-def test_gspread_client_create_open_and_del_spreadsheet(emulator: EmulatorServer, sleeps: list[float]) -> None:
+def test_gspread_client_create_open_and_del_spreadsheet(
+    emulator: EmulatorServer, sleeps: list[float]
+) -> None:
     gc = sheets.client(sheets.SheetSettings("", None, emulator.base_url), sleep=sleeps)
     try:
         created = gc.create("Via client")

@@ -45,7 +45,9 @@ def test_read_quota_then_recovery_after_the_clock_advances(http: requests.Sessio
         srv.stop()
 
 
-def test_quota_429_is_retried_by_the_connection_layer(emulator: EmulatorServer, sleeps: list[float]) -> None:
+def test_quota_429_is_retried_by_the_connection_layer(
+    emulator: EmulatorServer, sleeps: list[float]
+) -> None:
     emulator.set_quota(2)
     settings = sheets.SheetSettings(SID, None, emulator.base_url, timeout=5, max_retries=2)
 
@@ -68,7 +70,10 @@ def test_error_faults(emulator: EmulatorServer, http: requests.Session, kind: st
     emulator.add_fault(kind, times=2, match="values.get")
     first = http.get(values_url(emulator))
     assert first.status_code == int(kind)
-    assert first.json()["error"]["status"] == {"429": "RESOURCE_EXHAUSTED", "500": "INTERNAL", "503": "UNAVAILABLE"}[kind]
+    assert (
+        first.json()["error"]["status"]
+        == {"429": "RESOURCE_EXHAUSTED", "500": "INTERNAL", "503": "UNAVAILABLE"}[kind]
+    )
     assert http.get(values_url(emulator)).status_code == int(kind)
     assert http.get(values_url(emulator)).status_code == 200
 
@@ -90,14 +95,18 @@ def test_ambiguous_503_applies_the_write(emulator: EmulatorServer, http: request
     assert emulator.values(SID, "Sheet1") == [["applied"]]
 
 
-def test_ambiguous_drop_applies_the_write_and_closes_the_connection(emulator: EmulatorServer, http: requests.Session) -> None:
+def test_ambiguous_drop_applies_the_write_and_closes_the_connection(
+    emulator: EmulatorServer, http: requests.Session
+) -> None:
     emulator.add_fault("ambiguous_drop")
     with pytest.raises(requests.ConnectionError):
         http.put(values_url(emulator) + "?valueInputOption=RAW", json={"values": [["applied"]]})
     assert emulator.values(SID, "Sheet1") == [["applied"]]
 
 
-def test_delay_fault_outlasts_the_client_timeout(emulator: EmulatorServer, http: requests.Session) -> None:
+def test_delay_fault_outlasts_the_client_timeout(
+    emulator: EmulatorServer, http: requests.Session
+) -> None:
     emulator.add_fault("delay", seconds=2.0)
     started = time.monotonic()
     with pytest.raises(requests.Timeout):
@@ -106,7 +115,9 @@ def test_delay_fault_outlasts_the_client_timeout(emulator: EmulatorServer, http:
     assert http.get(values_url(emulator), timeout=2).status_code == 200
 
 
-def test_latency_is_added_to_every_request(emulator: EmulatorServer, http: requests.Session) -> None:
+def test_latency_is_added_to_every_request(
+    emulator: EmulatorServer, http: requests.Session
+) -> None:
     emulator.set_latency(150)
     started = time.monotonic()
     http.get(values_url(emulator))
@@ -121,8 +132,15 @@ def test_latency_is_added_to_every_request(emulator: EmulatorServer, http: reque
 def test_hook_edits_the_sheet_between_two_requests(sh: Any, emulator: EmulatorServer) -> None:
     emulator.set_cell(SID, "Sheet1", "A1", "before")
     seen: list[str] = []
-    emulator.on_request(lambda srv: srv.set_cell(SID, "Sheet1", "A1", "typed by staff"), match="values.batchGet")
-    emulator.on_request(lambda srv: seen.append("hook ran before the 2nd get"), nth=2, match="values.get", when="before")
+    emulator.on_request(
+        lambda srv: srv.set_cell(SID, "Sheet1", "A1", "typed by staff"), match="values.batchGet"
+    )
+    emulator.on_request(
+        lambda srv: seen.append("hook ran before the 2nd get"),
+        nth=2,
+        match="values.get",
+        when="before",
+    )
     assert sh.values_batch_get(["Sheet1!A1"])["valueRanges"][0]["values"] == [["before"]]
     assert sh.values_get("Sheet1!A1")["values"] == [["typed by staff"]]
     assert seen == []
@@ -138,7 +156,9 @@ def test_counters_by_kind_and_reset(sh: Any, emulator: EmulatorServer) -> None:
     ws.get_all_values()
     sh.values_batch_get(["A1", "B1"])
     ws.batch_update([{"range": "B1", "values": [["b"]]}])
-    sh.batch_update({"requests": [{"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 1}}]})
+    sh.batch_update(
+        {"requests": [{"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 1}}]}
+    )
     ws.append_row(["c"])
     ws.batch_clear(["A1"])
     ws.clear()
@@ -161,16 +181,27 @@ def test_counters_by_kind_and_reset(sh: Any, emulator: EmulatorServer) -> None:
 def test_http_control_endpoints(emulator: EmulatorServer, http: requests.Session) -> None:
     base = f"{emulator.base_url}/_emulator"
     assert http.get(f"{base}/health").json() == {"ok": True}
-    created = http.post(f"{base}/spreadsheets", json={"title": "Scripted", "id": "scripted-1"}).json()
+    created = http.post(
+        f"{base}/spreadsheets", json={"title": "Scripted", "id": "scripted-1"}
+    ).json()
     assert created == {"spreadsheetId": "scripted-1"}
-    http.post(f"{base}/spreadsheets/scripted-1/cells", json={"title": "Sheet1", "cell": "B2", "value": "=1+1"})
-    assert http.get(f"{base}/spreadsheets/scripted-1/values/Sheet1").json() == {"values": [["", ""], ["", "=1+1"]]}
+    http.post(
+        f"{base}/spreadsheets/scripted-1/cells",
+        json={"title": "Sheet1", "cell": "B2", "value": "=1+1"},
+    )
+    assert http.get(f"{base}/spreadsheets/scripted-1/values/Sheet1").json() == {
+        "values": [["", ""], ["", "=1+1"]]
+    }
     assert http.post(f"{base}/faults", json={"kind": "503", "times": 1}).status_code == 200
     assert http.post(f"{base}/faults", json={"kind": "nonsense"}).status_code == 400
     url = f"{emulator.base_url}/v4/spreadsheets/scripted-1/values/B2"
     assert http.get(url).status_code == 503
     assert http.get(url).json()["values"] == [["2"]]
-    hook = {"spreadsheetId": "scripted-1", "match": "values.get", "updates": [{"range": "Sheet1!B2", "values": [["edited"]]}]}
+    hook = {
+        "spreadsheetId": "scripted-1",
+        "match": "values.get",
+        "updates": [{"range": "Sheet1!B2", "values": [["edited"]]}],
+    }
     http.post(f"{base}/hooks", json=hook)
     assert http.get(url).json()["values"] == [["2"]]
     assert http.get(url).json()["values"] == [["edited"]]
@@ -189,6 +220,11 @@ def test_http_control_endpoints(emulator: EmulatorServer, http: requests.Session
     assert http.post(f"{base}/reset").status_code == 200
 
 
-def test_no_authorization_needed_and_any_accepted(emulator: EmulatorServer, http: requests.Session) -> None:
+def test_no_authorization_needed_and_any_accepted(
+    emulator: EmulatorServer, http: requests.Session
+) -> None:
     assert http.get(values_url(emulator)).status_code == 200
-    assert http.get(values_url(emulator), headers={"Authorization": "Bearer nonsense"}).status_code == 200
+    assert (
+        http.get(values_url(emulator), headers={"Authorization": "Bearer nonsense"}).status_code
+        == 200
+    )

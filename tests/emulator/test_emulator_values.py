@@ -15,7 +15,9 @@ RAW = {"valueInputOption": "RAW"}
 USER = {"valueInputOption": "USER_ENTERED"}
 
 
-def test_values_get_reply_is_trimmed_with_interior_blanks(sh: Any, emulator: EmulatorServer) -> None:
+def test_values_get_reply_is_trimmed_with_interior_blanks(
+    sh: Any, emulator: EmulatorServer
+) -> None:
     emulator.set_values(SID, "Sheet1", "A1", [["a", "", "c"], ["", "", ""], ["", "e"]])
     assert sh.values_get("Sheet1!A1:D5") == {
         "range": "Sheet1!A1:D5",
@@ -31,7 +33,11 @@ def test_empty_range_has_no_values_key(sh: Any) -> None:
 def test_columns_major_dimension(sh: Any, emulator: EmulatorServer) -> None:
     emulator.set_values(SID, "Sheet1", "A1", [["a", "b"], ["c"]])
     reply = sh.values_get("Sheet1!A1:B2", params={"majorDimension": "COLUMNS"})
-    assert reply == {"range": "Sheet1!A1:B2", "majorDimension": "COLUMNS", "values": [["a", "c"], ["b"]]}
+    assert reply == {
+        "range": "Sheet1!A1:B2",
+        "majorDimension": "COLUMNS",
+        "values": [["a", "c"], ["b"]],
+    }
 
 
 def test_update_reply(sh: Any) -> None:
@@ -46,13 +52,25 @@ def test_update_reply(sh: Any) -> None:
 
 
 def test_update_with_values_in_response(sh: Any) -> None:
-    params = {**USER, "includeValuesInResponse": True, "responseValueRenderOption": "UNFORMATTED_VALUE"}
+    params = {
+        **USER,
+        "includeValuesInResponse": True,
+        "responseValueRenderOption": "UNFORMATTED_VALUE",
+    }
     reply = sh.values_update("Sheet1!A1", params=params, body={"values": [["7", "=A1*2"]]})
-    assert reply["updatedData"] == {"range": "Sheet1!A1:B1", "majorDimension": "ROWS", "values": [[7, 14]]}
+    assert reply["updatedData"] == {
+        "range": "Sheet1!A1:B1",
+        "majorDimension": "ROWS",
+        "values": [[7, 14]],
+    }
 
 
 def test_update_columns_major(sh: Any) -> None:
-    sh.values_update("Sheet1!A1", params=RAW, body={"majorDimension": "COLUMNS", "values": [["a", "b"], ["c", "d"]]})
+    sh.values_update(
+        "Sheet1!A1",
+        params=RAW,
+        body={"majorDimension": "COLUMNS", "values": [["a", "b"], ["c", "d"]]},
+    )
     assert sh.values_get("Sheet1!A1:B2")["values"] == [["a", "c"], ["b", "d"]]
 
 
@@ -63,43 +81,74 @@ def test_null_skips_and_empty_string_clears(sh: Any, emulator: EmulatorServer) -
 
 
 def test_raw_stores_exactly_what_is_sent(sh: Any, emulator: EmulatorServer) -> None:
-    sh.values_update("Sheet1!A1", params=RAW, body={"values": [["0042", 42, 4.5, True, "=1+1", "TRUE", "2024-03-05"]]})
+    sh.values_update(
+        "Sheet1!A1",
+        params=RAW,
+        body={"values": [["0042", 42, 4.5, True, "=1+1", "TRUE", "2024-03-05"]]},
+    )
     assert emulator.values(SID, "Sheet1") == [["0042", 42, 4.5, True, "=1+1", "TRUE", "2024-03-05"]]
-    assert sh.values_get("Sheet1!A1:G1", params={"valueRenderOption": "UNFORMATTED_VALUE"})["values"] == [
-        ["0042", 42, 4.5, True, "=1+1", "TRUE", "2024-03-05"]
+    assert sh.values_get("Sheet1!A1:G1", params={"valueRenderOption": "UNFORMATTED_VALUE"})[
+        "values"
+    ] == [["0042", 42, 4.5, True, "=1+1", "TRUE", "2024-03-05"]]
+    assert sh.values_get("Sheet1!A1:G1")["values"] == [
+        ["0042", "42", "4.5", "TRUE", "=1+1", "TRUE", "2024-03-05"]
     ]
-    assert sh.values_get("Sheet1!A1:G1")["values"] == [["0042", "42", "4.5", "TRUE", "=1+1", "TRUE", "2024-03-05"]]
 
 
 def test_user_entered_parses_like_typing(sh: Any) -> None:
     row = ["0042", "3.50", "-7", "1,234", "true", "FALSE", "'0042", "'=1+1", "hello", "1e3"]
     sh.values_update("Sheet1!A1", params=USER, body={"values": [row]})
-    unformatted = sh.values_get("Sheet1!A1:J1", params={"valueRenderOption": "UNFORMATTED_VALUE"})["values"]
+    unformatted = sh.values_get("Sheet1!A1:J1", params={"valueRenderOption": "UNFORMATTED_VALUE"})[
+        "values"
+    ]
     assert unformatted == [[42, 3.5, -7, 1234, True, False, "0042", "=1+1", "hello", 1000]]
     formatted = sh.values_get("Sheet1!A1:J1")["values"]
-    assert formatted == [["42", "3.5", "-7", "1234", "TRUE", "FALSE", "0042", "=1+1", "hello", "1000"]]
+    assert formatted == [
+        ["42", "3.5", "-7", "1234", "TRUE", "FALSE", "0042", "=1+1", "hello", "1000"]
+    ]
 
 
 def test_dates_become_serial_numbers(sh: Any) -> None:
-    sh.values_update("Sheet1!A1", params=USER, body={"values": [["2024-03-05", "2024-03-05 14:30:00", "3/5/2024", "1899-12-30"]]})
-    assert sh.values_get("Sheet1!A1:D1", params={"valueRenderOption": "UNFORMATTED_VALUE"})["values"] == [
-        [45356, 45356.604166666664, 45356, 0]
-    ]
+    sh.values_update(
+        "Sheet1!A1",
+        params=USER,
+        body={"values": [["2024-03-05", "2024-03-05 14:30:00", "3/5/2024", "1899-12-30"]]},
+    )
+    assert sh.values_get("Sheet1!A1:D1", params={"valueRenderOption": "UNFORMATTED_VALUE"})[
+        "values"
+    ] == [[45356, 45356.604166666664, 45356, 0]]
     assert sh.values_get("Sheet1!A1:D1")["values"] == [
         ["2024-03-05", "2024-03-05 14:30:00", "3/5/2024", "1899-12-30"]
     ]
-    formatted_string = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING"}
+    formatted_string = {
+        "valueRenderOption": "UNFORMATTED_VALUE",
+        "dateTimeRenderOption": "FORMATTED_STRING",
+    }
     assert sh.values_get("Sheet1!A1", params=formatted_string)["values"] == [["2024-03-05"]]
 
 
 def test_formulas_evaluate_or_give_sheets_errors(sh: Any) -> None:
-    formulas = ["2", "3", "=A1+B1*2", "=SUM(A1:C1)", "=(A1+B1)/2", '="n="&A1', "=VLOOKUP(1,A:B,2)", "=1/0", "=A1>B1"]
+    formulas = [
+        "2",
+        "3",
+        "=A1+B1*2",
+        "=SUM(A1:C1)",
+        "=(A1+B1)/2",
+        '="n="&A1',
+        "=VLOOKUP(1,A:B,2)",
+        "=1/0",
+        "=A1>B1",
+    ]
     sh.values_update("Sheet1!A1", params=USER, body={"values": [formulas]})
-    assert sh.values_get("Sheet1!A1:I1")["values"] == [["2", "3", "8", "13", "2.5", "n=2", "#NAME?", "#DIV/0!", "FALSE"]]
+    assert sh.values_get("Sheet1!A1:I1")["values"] == [
+        ["2", "3", "8", "13", "2.5", "n=2", "#NAME?", "#DIV/0!", "FALSE"]
+    ]
     assert sh.values_get("Sheet1!C1:D1", params={"valueRenderOption": "FORMULA"})["values"] == [
         ["=A1+B1*2", "=SUM(A1:C1)"]
     ]
-    assert sh.values_get("Sheet1!D1", params={"valueRenderOption": "UNFORMATTED_VALUE"})["values"] == [[13]]
+    assert sh.values_get("Sheet1!D1", params={"valueRenderOption": "UNFORMATTED_VALUE"})[
+        "values"
+    ] == [[13]]
 
 
 def test_formula_across_sheets_and_cycles(sh: Any) -> None:
@@ -137,8 +186,20 @@ def test_batch_update_reply(sh: Any) -> None:
         "totalUpdatedCells": 4,
         "totalUpdatedSheets": 2,
         "responses": [
-            {"spreadsheetId": SID, "updatedRange": "Sheet1!A1:B1", "updatedRows": 1, "updatedColumns": 2, "updatedCells": 2},
-            {"spreadsheetId": SID, "updatedRange": "Other!B2:B3", "updatedRows": 2, "updatedColumns": 1, "updatedCells": 2},
+            {
+                "spreadsheetId": SID,
+                "updatedRange": "Sheet1!A1:B1",
+                "updatedRows": 1,
+                "updatedColumns": 2,
+                "updatedCells": 2,
+            },
+            {
+                "spreadsheetId": SID,
+                "updatedRange": "Other!B2:B3",
+                "updatedRows": 2,
+                "updatedColumns": 1,
+                "updatedCells": 2,
+            },
         ],
     }
 
@@ -146,7 +207,10 @@ def test_batch_update_reply(sh: Any) -> None:
 def test_values_batch_update_is_all_or_nothing(sh: Any, emulator: EmulatorServer) -> None:
     body = {
         "valueInputOption": "RAW",
-        "data": [{"range": "Sheet1!A1", "values": [["written?"]]}, {"range": "Sheet1!A1001", "values": [["x"]]}],
+        "data": [
+            {"range": "Sheet1!A1", "values": [["written?"]]},
+            {"range": "Sheet1!A1001", "values": [["x"]]},
+        ],
     }
     with pytest.raises(sheets.SheetError) as err:
         sh.values_batch_update(body)
@@ -177,7 +241,13 @@ def test_append_to_empty_sheet_has_no_table_range(sh: Any) -> None:
     reply = sh.values_append("Sheet1!B2", params=RAW, body={"values": [["x"]]})
     assert reply == {
         "spreadsheetId": SID,
-        "updates": {"spreadsheetId": SID, "updatedRange": "Sheet1!B2", "updatedRows": 1, "updatedColumns": 1, "updatedCells": 1},
+        "updates": {
+            "spreadsheetId": SID,
+            "updatedRange": "Sheet1!B2",
+            "updatedRows": 1,
+            "updatedColumns": 1,
+            "updatedCells": 1,
+        },
     }
 
 
@@ -193,7 +263,9 @@ def test_append_grows_the_grid(sh: Any, emulator: EmulatorServer) -> None:
 
 def test_append_insert_rows_shifts_data_below(sh: Any, emulator: EmulatorServer) -> None:
     emulator.set_values(SID, "Sheet1", "A1", [["h"], ["1"], [""], ["below"]])
-    sh.values_append("Sheet1!A1", params={**RAW, "insertDataOption": "INSERT_ROWS"}, body={"values": [["new"]]})
+    sh.values_append(
+        "Sheet1!A1", params={**RAW, "insertDataOption": "INSERT_ROWS"}, body={"values": [["new"]]}
+    )
     assert emulator.values(SID, "Sheet1") == [["h"], [1], ["new"], [""], ["below"]]
     assert emulator.sheet_properties(SID, "Sheet1")["gridProperties"]["rowCount"] == 1001
 
@@ -212,34 +284,52 @@ def test_write_beyond_grid_is_refused(sh: Any) -> None:
     with pytest.raises(sheets.SheetError) as err:
         sh.values_update("Sheet1!A1001", params=RAW, body={"values": [["x"]]})
     assert (err.value.code, err.value.status) == (400, "INVALID_ARGUMENT")
-    assert err.value.message == "Range ('Sheet1'!A1001) exceeds grid limits. Max rows: 1000, max columns: 26"
+    assert (
+        err.value.message
+        == "Range ('Sheet1'!A1001) exceeds grid limits. Max rows: 1000, max columns: 26"
+    )
 
 
 def test_write_larger_than_range_is_refused(sh: Any) -> None:
     with pytest.raises(sheets.SheetError) as err:
         sh.values_update("Sheet1!A1:B1", params=RAW, body={"values": [["a"], ["b"]]})
-    assert err.value.message == "Requested writing within range [Sheet1!A1:B1], but tried writing to row [2]"
+    assert (
+        err.value.message
+        == "Requested writing within range [Sheet1!A1:B1], but tried writing to row [2]"
+    )
 
 
 def test_unknown_sheet_title(http: Any, emulator: EmulatorServer) -> None:
     reply = http.get(f"{emulator.base_url}/v4/spreadsheets/{SID}/values/%27Nope%27%21A1")
     assert reply.status_code == 400
     assert reply.json() == {
-        "error": {"code": 400, "message": "Unable to parse range: 'Nope'!A1", "status": "INVALID_ARGUMENT"}
+        "error": {
+            "code": 400,
+            "message": "Unable to parse range: 'Nope'!A1",
+            "status": "INVALID_ARGUMENT",
+        }
     }
 
 
 def test_missing_value_input_option(http: Any, emulator: EmulatorServer) -> None:
-    reply = http.put(f"{emulator.base_url}/v4/spreadsheets/{SID}/values/A1", json={"values": [["x"]]})
+    reply = http.put(
+        f"{emulator.base_url}/v4/spreadsheets/{SID}/values/A1", json={"values": [["x"]]}
+    )
     assert reply.json() == {
-        "error": {"code": 400, "message": "Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED", "status": "INVALID_ARGUMENT"}
+        "error": {
+            "code": 400,
+            "message": "Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED",
+            "status": "INVALID_ARGUMENT",
+        }
     }
 
 
 def test_unknown_spreadsheet_envelope(http: Any, emulator: EmulatorServer) -> None:
     reply = http.get(f"{emulator.base_url}/v4/spreadsheets/missing/values/A1")
     assert reply.status_code == 404
-    assert reply.json() == {"error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"}}
+    assert reply.json() == {
+        "error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"}
+    }
 
 
 def test_percent_encoded_ranges_with_quotes_colons_and_slashes(sh: Any) -> None:
