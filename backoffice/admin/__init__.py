@@ -4,18 +4,18 @@ from __future__ import annotations
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from ..models import CarePlan, Change, Customer, Industry, Interaction, Tag, User
+from ..models import CarePlan, Change, Customer, Industry, Interaction, PlaybookStep, Tag, User
 from ..security import csp_nonce
-from .base import SecureIndexView
-from .care import CarePlanView, InteractionView
+from .care import CarePlanView, InteractionView, PlaybookStepView
 from .customers import CustomerView
 from .people import ChangeView, IndustryView, TagView, UserView
+from .today import TodayView
 
 
 def init_app(app) -> Admin:
     admin = Admin(
         app, name="Customer care",
-        index_view=SecureIndexView(name="Home", url="/admin", template="admin/index.html"),
+        index_view=TodayView(name="Today", url="/admin", template="admin/index.html"),
         theme=Bootstrap4Theme(base_template="admin/backoffice_base.html"),
         csp_nonce_generator=csp_nonce,
     )
@@ -26,5 +26,6 @@ def init_app(app) -> Admin:
     admin.add_view(UserView(User, name="Users", endpoint="users", category="Settings"))
     admin.add_view(IndustryView(Industry, name="Industries", endpoint="industries", category="Settings"))
     admin.add_view(TagView(Tag, name="Tags", endpoint="tags", category="Settings"))
+    admin.add_view(PlaybookStepView(PlaybookStep, name="Playbook", endpoint="playbook", category="Settings"))
     app.extensions["backoffice_admin"] = admin
     return admin

@@ -1,12 +1,16 @@
 """Care plans and interactions in the panel, scoped to the customers a user may see."""
 from __future__ import annotations
 
+from flask import url_for
+from flask_admin.model.template import LinkRowAction
 from flask_login import current_user
 from peewee import JOIN
+from wtforms import ValidationError
 
 from .. import rules
 from ..models import CarePlan, Customer, Interaction, User
 from .base import SecureModelView
+from .care_done import MarkDoneMixin
 from .customers import owner_options
 from .filters import ChoiceFilter, DueFilter, RelatedFilter
 from .forms import rule_field
@@ -41,7 +45,7 @@ class CustomerScopedView(SecureModelView):
         return self._limit_form(super().edit_form(obj))
 
 
-class CarePlanView(CustomerScopedView):
+class CarePlanView(MarkDoneMixin, CustomerScopedView):
     column_list = ("ref", "customer", "title", "action", "channel", "interval_days", "next_due",
                    "last_done", "owner", "status")
     column_labels = {"ref": "ID", "interval_days": "Every (days)", "next_due": "Next due",
@@ -49,6 +53,8 @@ class CarePlanView(CustomerScopedView):
     column_sortable_list = ("ref", ("customer", Customer.name), "title", "action", "next_due",
                             "last_done", ("owner", User.email), "status")
     column_default_sort = ("next_due", False)
+    column_extra_row_actions = [LinkRowAction(
+        "fa fa-check", lambda action, row_id, row: url_for(".mark_done_view", ids=row_id), "Mark done")]
     column_searchable_list = (CarePlan.title, CarePlan.ref)
     form_columns = ("customer", "title", "action", "channel", "interval_days", "next_due",
                     "last_done", "owner", "status", "notes")
@@ -116,3 +122,26 @@ class InteractionView(CustomerScopedView):
     def on_model_change(self, form, model, is_created):
         if is_created:
             model.user = current_user.id
+
+
+class PlaybookStepView(SecureModelView):
+    """The default care plans per tier and stage; edits apply to plans made from now on."""
+    roles = ("admin", "manager")
+    can_view_details = False
+    column_list = ("applies_to", "value", "title", "action", "channel", "interval_days",
+                   "owned_by_sales_lead", "once", "active")
+    column_labels = {"applies_to": "Applies to a", "value": "Tier or stage",
+                     "interval_days": "Every (days)", "owned_by_sales_lead": "Owned by the sales lead",
+                     "once": "Only once"}
+    column_default_sort = ("applies_to", False)
+    form_columns = column_list
+
+    def on_model_change(self, form, model, is_created):
+        allowed = rules.TIERS if model.applies_to == "tier" else rules.STAGES
+        if model.value not in allowed:
+            raise ValidationError(f"A {model.applies_to} is one of: {', '.join(allowed)}.")
+        if not model.interval_days or model.interval_days < 1:
+            raise ValidationError("Every (days) must be at least 1.")
+
+    def after_model_change(self, form, model, is_created):
+        pass  # the playbook is not synced

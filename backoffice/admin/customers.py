@@ -132,6 +132,11 @@ class CustomerView(SecureModelView):
         tiers = current_app.config["BACKOFFICE"]["tiers"]
         model.tier = model.effective_tier(tiers["strategic_from"], tiers["key_from"])
 
+    def after_model_change(self, form, model, is_created):
+        from ..care.hooks import customers_changed
+        customers_changed([model.id], current_app.config["BACKOFFICE"])
+        super().after_model_change(form, model, is_created)
+
     # -- the page -------------------------------------------------------------
     def history_for(self, model, limit: int = 200):
         return list(Change.of(model).limit(limit))
@@ -146,12 +151,15 @@ class CustomerView(SecureModelView):
 
     # -- bulk actions ---------------------------------------------------------
     def _each(self, ids, change) -> int:
-        changed = 0
+        from ..care.hooks import customers_changed
+        changed = []
         for customer in Customer.select().where(Customer.id.in_(self.visible_ids(ids))):
-            changed += bool(change(customer))
+            if change(customer):
+                changed.append(customer.id)
         if changed:
+            customers_changed(changed, current_app.config["BACKOFFICE"])
             request_sync()
-        return changed
+        return len(changed)
 
     @action("archive", "Archive", "Archive the selected customers? They leave working lists and the sheet; they can be restored.")
     def action_archive(self, ids):

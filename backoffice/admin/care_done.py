@@ -1,0 +1,57 @@
+"""Marking care plans done from the list (bulk action) or from one plan: a form, then the log."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from .. import rules
+from ..care import clock
+from ..care.complete import mark_done
+from ..care.hooks import customers_changed
+from ..models import CarePlan
+
+
+class MarkDoneForm(FlaskForm):
+    done_on = DateField("Done on", validators=[DataRequired()])
+    channel = SelectField("Channel", choices=[(c, c) for c in rules.CHANNELS])
+    summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=5000)])
+    feedback = TextAreaField("Customer feedback", validators=[Optional(), Length(max=5000)])
+    sentiment = SelectField("Feedback was", choices=[("", "—")] + [(f, f) for f in rules.FEEDBACK],
+                            validators=[Optional()])
+    next_action = StringField("Next action", validators=[Optional(), Length(max=1000)])
+
+
+class MarkDoneMixin:
+    """Added to the care plans view; only plans the user may see can be marked."""
+
+    @action("mark_done", "Mark done…")
+    def action_mark_done(self, ids):
+        return redirect(url_for(".mark_done_view", ids=",".join(map(str, self.visible_ids(ids)))))
+
+    @expose("/done/", methods=("GET", "POST"))
+    def mark_done_view(self):
+        ids = self.visible_ids(request.values.get("ids", "").split(","))
+        plans = list(self.get_query().where(CarePlan.id.in_(ids), CarePlan.status == "active")
+                     .order_by(CarePlan.next_due, CarePlan.id))
+        if not plans:
+            flash("Pick at least one of your active care plans.", "error")
+            return redirect(url_for(".index_view"))
+        form = MarkDoneForm(request.form if request.method == "POST" else None)
+        if request.method == "GET":
+            form.done_on.data = clock.today()
+            form.channel.data = plans[0].channel or "phone"
+        if request.method == "POST" and form.validate():
+            mark_done(plans, form.done_on.data, channel=form.channel.data,
+                      summary=form.summary.data.strip(), feedback=form.feedback.data,
+                      sentiment=form.sentiment.data, next_action=form.next_action.data,
+                      user=current_user)
+            customers_changed({p.customer_id for p in plans}, current_app.config["BACKOFFICE"])
+            flash(f"Marked {len(plans)} care plan(s) done.")
+            return redirect(url_for(".index_view"))
+        return self.render("admin/mark_done.html", form=form, plans=plans,
+                           ids=",".join(str(p.id) for p in plans))

@@ -1,0 +1,32 @@
+"""Today, each user's start page: plans due, greetings, re-verifications and complaints to answer."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, url_for
+from flask_admin import expose
+from flask_login import current_user
+
+from ..care import clock
+from ..care.today import today_lists
+from ..models import Customer, Interaction
+from .base import SecureIndexView
+
+
+class TodayView(SecureIndexView):
+    @expose("/")
+    def index(self):
+        lists = today_lists(current_user, current_app.config["BACKOFFICE"])
+        return self.render("admin/index.html", **lists)
+
+    @expose("/responded/<int:interaction_id>", methods=("POST",))
+    def responded(self, interaction_id: int):
+        query = Interaction.select().join(Customer).where(Interaction.id == interaction_id)
+        if not current_user.sees_all_customers:
+            query = query.where(Customer.owner == current_user.id)
+        interaction = query.first()
+        if interaction is None:
+            abort(404)  # another rep's record looks like a missing one
+        if interaction.responded_at is None:
+            interaction.responded_at = clock.now()
+            interaction.save()
+            flash(f"Marked the feedback from {interaction.customer.name} as responded to.")
+        return redirect(url_for(".index"))

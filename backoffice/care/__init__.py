@@ -1,0 +1,1 @@
+"""Care workflows: the playbook, the Today lists, derived fields and their periodic task."""

@@ -1,0 +1,89 @@
+"""Derived customer fields (tier, closeness, churn risk), recomputed in bulk as the system."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from peewee import fn
+
+from .. import actors, rules
+from ..db import db
+from ..models import Change, Customer, Interaction, utcnow
+from ..models.base import as_text
+from . import clock
+from .playbook import CHUNK, _chunks
+
+DERIVED = ("tier", "closeness", "churn_risk")
+
+
+def derived_values(customer, touches_30_days: int, last_touch: dt.datetime | None,
+                   settings: dict, now: dt.datetime) -> dict[str, str]:
+    """What the derived fields should be; churn risk is only ever raised, staff lower it."""
+    tiers = settings["tiers"]
+    values = {"tier": customer.tier_override or rules.tier_for(
+                  customer.annual_purchase, tiers["strategic_from"], tiers["key_from"]),
+              "closeness": rules.closeness_for(touches_30_days),
+              "churn_risk": customer.churn_risk}
+    silence = dt.timedelta(days=settings["care"]["churn_silence_days"])
+    # A customer never touched counts its silence from the day it was added.
+    since = last_touch or customer.created_at
+    if customer.stage == "deal" and since is not None and now - since >= silence:
+        values["churn_risk"] = "high"
+    return values
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))  # SQLite hands aggregates back as text
+
+
+def derive(settings: dict, customer_ids: Iterable[int] | None = None,
+           now: dt.datetime | None = None) -> dict[str, list[int]]:
+    """Recompute the derived fields of working customers (all, or the given ones).
+
+    Reads in two aggregate queries plus one pass over customers, then writes one UPDATE per
+    (field, value, chunk) and the history rows in chunks: never a query per customer.
+    Returns the ids of the customers changed, per field.
+    """
+    now = now or clock.now()
+    window = now - dt.timedelta(days=30)
+    touches = Interaction.select(Interaction.customer, fn.COUNT(Interaction.id)).where(
+        Interaction.at >= window).group_by(Interaction.customer)
+    last = Interaction.select(Interaction.customer, fn.MAX(Interaction.at)).group_by(Interaction.customer)
+    customers = Customer.select(Customer.id, Customer.ref, Customer.annual_purchase, Customer.tier,
+                                Customer.tier_override, Customer.closeness, Customer.churn_risk,
+                                Customer.stage, Customer.created_at).where(~Customer.archived)
+    if customer_ids is not None:
+        ids = sorted(set(customer_ids))
+        if not ids:
+            return {}
+        touches = touches.where(Interaction.customer.in_(ids))
+        last = last.where(Interaction.customer.in_(ids))
+        customers = customers.where(Customer.id.in_(ids))
+    touch_counts = dict(touches.tuples())
+    last_touch = {cid: _as_datetime(at) for cid, at in last.tuples()}
+    moves: dict[tuple[str, str], list[int]] = {}
+    history = []
+    system = actors.SYSTEM
+    for customer in customers.order_by(Customer.id).iterator():
+        wanted = derived_values(customer, touch_counts.get(customer.id, 0),
+                                last_touch.get(customer.id), settings, now)
+        before = {name: getattr(customer, name) for name in DERIVED}
+        if before == wanted:
+            continue
+        for name in DERIVED:
+            if before[name] != wanted[name]:
+                moves.setdefault((name, wanted[name]), []).append(customer.id)
+        history.extend(Change.rows_for(customer, {k: as_text(v) for k, v in before.items()},
+                                       wanted, system))
+    changed = {}
+    with db.atomic():
+        for (name, value), ids in moves.items():
+            for part in _chunks(ids, CHUNK):
+                Customer.update({getattr(Customer, name): value, Customer.updated_at: utcnow()}).where(
+                    Customer.id.in_(part)).execute()
+            changed.setdefault(name, []).extend(ids)
+        for part in _chunks(history, CHUNK):
+            Change.insert_many(part).execute()
+    return changed

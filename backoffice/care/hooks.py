@@ -1,0 +1,16 @@
+"""The one call to make after customers change (panel save, sheet sync, import)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .. import actors
+from . import derive, playbook
+
+
+def customers_changed(customer_ids: Iterable[int], settings: dict,
+                      actor: actors.Actor | None = None) -> dict[str, int]:
+    """Recompute derived fields (as the system), then bring playbook plans in step, in bulk."""
+    ids = sorted(set(customer_ids))
+    changed = derive.derive(settings, ids)
+    counts = playbook.evaluate(ids, actor=actor)
+    return {**{name: len(found) for name, found in changed.items()}, **counts}

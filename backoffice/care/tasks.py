@@ -1,0 +1,33 @@
+"""The periodic task that keeps derived fields, and the playbook plans they drive, current."""
+from __future__ import annotations
+
+from huey import crontab
+
+from ..queue import huey, settings
+
+
+def _every(minutes: int) -> crontab:
+    minutes = max(1, int(minutes))
+    if minutes >= 60:
+        return crontab(minute="0", hour=f"*/{max(1, minutes // 60)}")
+    return crontab(minute=f"*/{minutes}")
+
+
+@huey.periodic_task(_every(settings["care"]["derive_interval_minutes"]))
+@huey.lock_task("care-derive")
+def refresh_derived_fields(config: dict | None = None) -> dict[str, int]:
+    """Tier, closeness and churn risk for every working customer, then plans for new tiers."""
+    from .. import actors
+    from ..db import db
+    from . import derive, playbook
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        changed = derive.derive(config or settings)
+        if changed.get("tier"):
+            playbook.evaluate(changed["tier"], actor=actors.SYSTEM)
+    finally:
+        if opened:
+            db.close()
+    return {name: len(ids) for name, ids in changed.items()}
