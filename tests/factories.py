@@ -1,15 +1,13 @@
-"""Plain factory functions for customers, plans and interactions in tests."""
+"""Plain factory functions for test data."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from backoffice.models import CarePlan, Customer, Interaction
 
 
 def make_customer(**overrides) -> Customer:
-    values = {"name": "Hengda Machinery Co., Ltd.", "stage": "potential",
-              "annual_purchase": Decimal("0")}
+    values = {"name": "Acme Trading Co., Ltd.", "stage": "potential", "kind": "company"}
     values.update(overrides)
     customer = Customer(**values)
     customer.save()
@@ -17,8 +15,8 @@ def make_customer(**overrides) -> Customer:
 
 
 def make_plan(customer, **overrides) -> CarePlan:
-    values = {"customer": customer, "title": "Call", "action": "call", "interval_days": 14,
-              "next_due": dt.date(2026, 11, 25), "owner": customer.owner_id}
+    values = {"customer": customer, "title": "Follow-up call", "action": "call", "interval_days": 14,
+              "next_due": dt.date.today(), "owner": customer.owner_id}
     values.update(overrides)
     plan = CarePlan(**values)
     plan.save()
@@ -26,7 +24,6 @@ def make_plan(customer, **overrides) -> CarePlan:
 
 
 def make_interaction(customer, **overrides) -> Interaction:
-    values = {"customer": customer, "summary": "Checked in", "channel": "phone",
-              "at": dt.datetime(2026, 11, 20, 9, 0)}
+    values = {"customer": customer, "summary": "Called about the renewal", "channel": "phone"}
     values.update(overrides)
     return Interaction.create(**values)
