@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from backoffice.care import derive
 from backoffice.models import Change, Customer
-from factories import make_customer, make_interaction
+from tests.factories import make_customer, make_interaction
 
 NOW = dt.datetime(2026, 11, 25, 10, 0)
 
@@ -80,7 +80,7 @@ def test_nothing_changes_when_everything_is_current(app):
 
 
 def test_saving_a_customer_in_the_panel_derives_and_plans(app, client, auth):
-    from conftest import make_user
+    from tests.conftest import make_user
     from backoffice.models import CarePlan
     make_user()
     auth.login()
@@ -104,7 +104,7 @@ def test_the_periodic_task_refreshes_every_working_customer(app):
 
 
 def test_bulk_derivation_is_a_handful_of_queries(app):
-    from test_playbook import _count_queries
+    from tests.test_playbook import _count_queries
     Customer.insert_many([{"ref": f"CU-D{n:06d}", "name": f"C{n}", "stage": "potential",
                            "annual_purchase": Decimal(600000)} for n in range(2000)]).execute()
     queries = _count_queries(lambda: _derive(app))

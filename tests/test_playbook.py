@@ -8,8 +8,8 @@ from backoffice import actors
 from backoffice.care import playbook
 from backoffice.care.complete import mark_done
 from backoffice.models import CarePlan, Change, Interaction
-from conftest import make_user
-from factories import make_customer
+from tests.conftest import make_user
+from tests.factories import make_customer
 
 TODAY = dt.date(2026, 11, 25)
 

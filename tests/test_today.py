@@ -7,8 +7,8 @@ import pytest
 
 from backoffice.care import today as today_module
 from backoffice.models import Interaction
-from conftest import make_user
-from factories import make_customer, make_interaction, make_plan
+from tests.conftest import make_user
+from tests.factories import make_customer, make_interaction, make_plan
 
 NOW = dt.datetime(2026, 11, 25, 10, 0)
 TODAY = NOW.date()
