@@ -31,6 +31,9 @@ class CustomerScopedView(SecureModelView):
             return query
         return query.where(Customer.owner == current_user.id)
 
+    def lean_query(self):
+        return self.scoped(self.model.select(self.model._meta.primary_key).join(Customer))
+
     def _limit_form(self, form):
         if hasattr(form, "customer"):
             form.customer.query = (Customer.select().where(~Customer.archived).order_by(Customer.name))
@@ -77,6 +80,9 @@ class CarePlanView(MarkDoneMixin, CustomerScopedView):
         return (CarePlan.select(CarePlan, Customer, owner).join(Customer).switch(CarePlan)
                 .join(owner, JOIN.LEFT_OUTER, on=(CarePlan.owner == owner.id)).switch(CarePlan)
                 .where(~CarePlan.archived))
+
+    def lean_query(self):
+        return super().lean_query().where(~CarePlan.archived)
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
