@@ -1,0 +1,194 @@
+"""One sync cycle: read the sheet and the database, merge, write the sheet, then commit the database and base."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from backoffice import rules
+from backoffice.db import db
+from backoffice.models import SyncRun, new_ref, utcnow
+
+from . import gateway, lease, records
+from .columns import CUSTOMERS, PLANS, TABLES, Table, header_map, make_cleaner, raw_text
+from .merge import MergeRules, Plan, SheetRow, TabInput, merge
+from .sheets import SheetError
+
+log = logging.getLogger(__name__)
+
+
+class Stopped(Exception):
+    """The mass-archive guard held the cycle: nothing was written."""
+
+
+@dataclass
+class Outcome:
+    plans: list[Plan] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def run_cycle(settings: dict, trigger: str = "schedule") -> SyncRun:
+    """Run one cycle under the lease and record it as a SyncRun (skipped if another is running)."""
+    sheet = settings["sheet"]
+    run = SyncRun.create(trigger=trigger, status="running")
+    holder = lease.new_holder()
+    if not lease.acquire(lease.SYNC, holder, sheet["lock_ttl_seconds"]):
+        return _finish(run, "skipped", error="another sync cycle was running")
+    connection = gateway.settings_for(sheet)
+    spreadsheet = None
+    calls_before = 0
+    try:
+        spreadsheet = gateway.open_cached(connection)
+        calls_before = gateway.api_calls(spreadsheet)
+        outcome = _cycle(settings, spreadsheet, holder, run)
+    except Stopped as exc:
+        return _finish(run, "stopped", error=str(exc), spreadsheet=spreadsheet, calls_before=calls_before)
+    except SheetError as exc:
+        gateway.forget(connection)
+        return _finish(run, "failed", error=f"the sheet could not be reached: {exc.message}",
+                       spreadsheet=spreadsheet, calls_before=calls_before)
+    except Exception as exc:
+        log.exception("sync cycle failed")
+        return _finish(run, "failed", error=f"{type(exc).__name__}: {exc}", spreadsheet=spreadsheet,
+                       calls_before=calls_before)
+    finally:
+        lease.release(lease.SYNC, holder)
+    status = "failed" if outcome.problems else "ok"
+    return _finish(run, status, error="\n".join(outcome.problems) or None, spreadsheet=spreadsheet,
+                   calls_before=calls_before, outcome=outcome)
+
+
+def _finish(run: SyncRun, status: str, error: str | None = None, spreadsheet: Any = None,
+            calls_before: int = 0, outcome: Outcome | None = None) -> SyncRun:
+    run.status, run.error, run.finished_at = status, error, utcnow()
+    if spreadsheet is not None:
+        run.api_calls = gateway.api_calls(spreadsheet) - calls_before
+    if outcome is not None:
+        run.rows_read = sum(p.rows_read for p in outcome.plans)
+        run.rejected = sum(p.rejected for p in outcome.plans)
+        run.conflicts = sum(len(p.conflicts) for p in outcome.plans)
+        run.created = outcome.counts.get("created", 0)
+        run.archived = outcome.counts.get("archived", 0)
+        run.updated = sum(p.updated for p in outcome.plans)
+    with db.atomic():
+        run.save()
+    return run
+
+
+def _tab_input(table: Table, tab: gateway.TabValues, columns: dict[str, int], snapshot_side) -> TabInput:
+    rows, free = [], []
+    for number, cells in enumerate(tab.values[1:], start=2):
+        if all(raw_text(c).strip() == "" for c in cells):
+            free.append(number)
+            continue
+        values = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
+        if all(raw_text(v).strip() == "" for v in values.values()):
+            continue  # only the staff's own columns are filled: not a record
+        rows.append(SheetRow(number, values))
+    return TabInput(table, rows, free, len(tab.values) + 1, snapshot_side.database,
+                    snapshot_side.archived, snapshot_side.base)
+
+
+def _derive_customer(tiers: dict):
+    def derive(values: dict[str, str], changed: set[str]) -> dict[str, str]:
+        out = {}
+        if "annual_purchase" in changed or "tier" not in values or not values.get("tier"):
+            amount = Decimal(values.get("annual_purchase") or "0")
+            out["tier"] = values.get("tier_override") or rules.tier_for(
+                amount, tiers["strategic_from"], tiers["key_from"])
+        if not values.get("closeness"):
+            out["closeness"] = "loose"
+        return out
+    return derive
+
+
+def _minter(table: Table, taken: set[str]):
+    def mint() -> str:
+        while True:
+            ref = new_ref(table.prefix)
+            if ref not in taken:
+                taken.add(ref)
+                return ref
+    return mint
+
+
+def _guard(settings: dict, plan: Plan, side) -> str | None:
+    """Why this plan's archives must wait for an admin, or None."""
+    total = sum(1 for ref in side.base if ref in side.database)
+    count = len(plan.archives)
+    sheet = settings["sheet"]
+    if count and (count > sheet["archive_guard_share"] * total or count > sheet["archive_guard_count"]):
+        share = int(sheet["archive_guard_share"] * 100)
+        return (f"{count} of {total} {plan.table.noun}s are missing from the sheet (more than {share}% "
+                f"or {sheet['archive_guard_count']}); nothing was archived. Put the rows back, or "
+                "confirm the archive in the panel.")
+    return None
+
+
+def _confirmed(run: SyncRun) -> bool:
+    previous = (SyncRun.select().where(SyncRun.id != run.id, SyncRun.status.not_in(["skipped", "running"]))
+                .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).first())
+    return previous is not None and previous.status == "confirmed"
+
+
+def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
+    sheet = settings["sheet"]
+    outcome = Outcome()
+    tab_names = {t.key: sheet[t.tab_setting] for t in TABLES}
+    tabs = gateway.read_tabs(spreadsheet, list(tab_names.values()))
+    snapshot = records.load(settings["phone"]["default_region"])
+    taken = {ref for side in snapshot.sides.values() for ref in (*side.models, *side.base)}
+    column_maps: dict[str, dict[str, int]] = {}
+    customers_now = {ref: v["name"] for ref, v in snapshot.sides[CUSTOMERS.key].database.items()}
+    for table in TABLES:
+        title = tab_names[table.key]
+        tab = tabs.get(title)
+        if tab is None:
+            outcome.problems.append(f'{title}: the tab is missing; nothing in it was synced. '
+                                    "Run `backoffice sheet init` to recreate it.")
+            continue
+        columns, problems = header_map(table, tab.values[0] if tab.values else [])
+        if problems:
+            outcome.problems.append(f"{title}: " + "; ".join(problems)
+                                    + ". Nothing in this tab was synced; fix the header row.")
+            continue
+        column_maps[table.key] = columns
+        side = snapshot.sides[table.key]
+        derive = _derive_customer(settings["tiers"]) if table is CUSTOMERS else (
+            lambda values, changed: {"customer_name": customers_now.get(values.get("customer_ref", ""),
+                                                                        values.get("customer_name", ""))})
+        merge_rules = MergeRules(clean=make_cleaner(table, snapshot.ctx), derive=derive,
+                                 mint=_minter(table, taken), policy=sheet["conflict_policy"],
+                                 customers=customers_now if table is PLANS else None)
+        plan = merge(_tab_input(table, tab, columns, side), merge_rules)
+        if table is CUSTOMERS:  # the plans tab may name customers created or renamed just now
+            for ref in plan.archives:
+                customers_now.pop(ref, None)
+            for ref, values in [*plan.updates.items(), *plan.creates.items()]:
+                if "name" in values:
+                    customers_now[ref] = values["name"]
+        reason = _guard(settings, plan, side)
+        if reason and not _confirmed(run):
+            raise Stopped(f"{title}: {reason}")
+        outcome.plans.append(plan)
+    notes = [(p.table.key, c) for p in outcome.plans for c in p.conflicts]
+    records.log_conflicts(notes, run.id)
+    if not lease.held(lease.SYNC, holder):
+        raise RuntimeError("the sync lease expired mid-cycle; nothing was written")
+    cells = {}
+    for plan in outcome.plans:
+        columns = column_maps[plan.table.key]
+        by_cell = {(row, columns[name]): gateway_value(plan.table, name, text)
+                   for (row, name), text in plan.cells.items()}
+        if by_cell:
+            cells[tab_names[plan.table.key]] = by_cell
+    gateway.write_cells(spreadsheet, {t.title: t for t in tabs.values() if t is not None}, cells)
+    outcome.counts = records.apply(snapshot, outcome.plans)
+    return outcome
+
+
+def gateway_value(table: Table, name: str, text: str) -> Any:
+    from .columns import to_cell
+    return to_cell(table.column(name), text)

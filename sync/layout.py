@@ -1,0 +1,115 @@
+"""`sheet init`: create the synced tabs, or repair their layout, without touching the staff's data."""
+from __future__ import annotations
+
+from typing import Any
+
+from .columns import ID, STATUS, TABLES, Table, header_map, normalise_header
+from .gateway import a1_tab, column_letters, titles
+
+PROTECTED = "Written by the sync"  # the description that marks our protected ranges
+
+
+def _header_cells(sheet: dict) -> tuple[list[str], bool]:
+    """Header texts of row 1, and whether row 2 holds any data validation yet."""
+    data = (sheet.get("data") or [{}])[0]
+    rows = data.get("rowData") or []
+    header = []
+    for cell in (rows[0].get("values", []) if rows else []):
+        value = cell.get("userEnteredValue") or {}
+        header.append(str(cell.get("formattedValue", value.get("stringValue", "")) or ""))
+    validated = len(rows) > 1 and any("dataValidation" in c for c in rows[1].get("values", []))
+    return header, validated
+
+
+def _plan_tab(table: Table, title: str, sheet: dict) -> tuple[list[dict], list[dict], list[str]]:
+    """(structure requests, header writes, what was done) for one existing tab."""
+    props = sheet["properties"]
+    sheet_id, grid = props["sheetId"], props.get("gridProperties", {})
+    header, validated = _header_cells(sheet)
+    columns, _problems = header_map(table, header)
+    requests: list[dict] = []
+    writes: list[dict] = []
+    done: list[str] = []
+    if not any(normalise_header(h) for h in header):
+        header = []  # an empty tab: lay it out from column A
+    next_col = len(header)
+    for column in table.all_columns:
+        if column.field in columns:
+            continue
+        columns[column.field] = next_col
+        writes.append({"range": f"{a1_tab(title)}!{column_letters(next_col)}1", "values": [[column.header]]})
+        done.append(f'{title}: added the column "{column.header}"')
+        next_col += 1
+    width = max(columns.values()) + 1
+    if width > grid.get("columnCount", 26):
+        requests.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                                             "length": width - grid.get("columnCount", 26)}})
+    if grid.get("frozenRowCount", 0) != 1:
+        requests.append({"updateSheetProperties": {
+            "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
+            "fields": "gridProperties.frozenRowCount"}})
+        done.append(f"{title}: froze the header row")
+    requests += _protection(sheet, sheet_id, columns, done, title)
+    if not validated or writes:
+        for column in table.all_columns:
+            if column.kind == "choice":
+                index = columns[column.field]
+                requests.append({"setDataValidation": {
+                    "range": {"sheetId": sheet_id, "startRowIndex": 1,
+                              "startColumnIndex": index, "endColumnIndex": index + 1},
+                    "rule": {"condition": {"type": "ONE_OF_LIST",
+                                           "values": [{"userEnteredValue": o} for o in column.options]},
+                             "showCustomUi": True, "strict": False}}})
+        done.append(f"{title}: set the dropdowns")
+    return requests, writes, done
+
+
+def _protection(sheet: dict, sheet_id: int, columns: dict[str, int], done: list[str], title: str) -> list[dict]:
+    """ID and Sync status are protected with a warning only: the sync writes them, people may not."""
+    requests = []
+    existing = {p.get("description"): p for p in sheet.get("protectedRanges", [])}
+    for name, label in ((ID, "ID"), (STATUS, "Sync status")):
+        description = f"{PROTECTED}: {label}"
+        index = columns[name]
+        found = existing.get(description)
+        if found and found.get("range", {}).get("startColumnIndex") == index:
+            continue
+        if found:
+            requests.append({"deleteProtectedRange": {"protectedRangeId": found["protectedRangeId"]}})
+        requests.append({"addProtectedRange": {"protectedRange": {
+            "range": {"sheetId": sheet_id, "startColumnIndex": index, "endColumnIndex": index + 1},
+            "description": description, "warningOnly": True}}})
+        done.append(f"{title}: protected the {label} column (warning only)")
+    return requests
+
+
+def init_sheet(spreadsheet: Any, tab_titles: dict[str, str]) -> list[str]:
+    """Lay out every synced tab; a second run changes nothing. Returns what was done."""
+    done: list[str] = []
+    present = titles(spreadsheet)
+    missing = [t for t in tab_titles.values() if t not in present]
+    if missing:
+        spreadsheet.batch_update({"requests": [
+            {"addSheet": {"properties": {"title": t, "gridProperties": {"rowCount": 1000, "columnCount": 30}}}}
+            for t in missing]})
+        done += [f"{t}: created the tab" for t in missing]
+    ranges = [f"{a1_tab(t)}!1:2" for t in tab_titles.values()]
+    meta = spreadsheet.fetch_sheet_metadata(params={"includeGridData": "true", "ranges": ranges})
+    by_title = {s["properties"]["title"]: s for s in meta.get("sheets", [])}
+    requests: list[dict] = []
+    writes: list[dict] = []
+    for table in TABLES:
+        title = tab_titles[table.key]
+        tab_requests, tab_writes, tab_done = _plan_tab(table, title, by_title[title])
+        requests += tab_requests
+        writes += tab_writes
+        done += tab_done
+    grow = [r for r in requests if "appendDimension" in r]
+    rest = [r for r in requests if "appendDimension" not in r]
+    if grow:
+        spreadsheet.batch_update({"requests": grow})  # columns must exist before headers go in
+    if writes:
+        spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": writes})
+    if rest:
+        spreadsheet.batch_update({"requests": rest})
+    return done

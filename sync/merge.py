@@ -1,0 +1,297 @@
+"""The pure core of the sync: base, sheet and database versions of one tab in, a plan out."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from backoffice.rules import RuleError
+
+from .columns import ID, OK, STATUS, Table, cell_shows, raw_text
+
+STATUS_LIMIT = 500  # a status is read by a person; the full story is in the sync runs
+
+
+@dataclass
+class SheetRow:
+    number: int  # the sheet's own row number: 2 is the first row under the header
+    values: dict[str, Any]  # field -> the cell as read (formulas as their text)
+
+
+@dataclass
+class TabInput:
+    table: Table
+    rows: list[SheetRow]  # rows with anything in a synced column
+    free_rows: list[int]  # rows blank in every column: new panel records go here first
+    next_row: int  # the first row after the last used one
+    database: dict[str, dict[str, str]]  # ref -> canonical texts of the working records
+    archived: set[str]  # refs of archived records
+    base: dict[str, dict[str, str]]  # ref -> what both sides agreed on last time
+
+
+@dataclass
+class MergeRules:
+    clean: Callable[[str, Any], str]  # field, raw cell -> canonical text; raises RuleError
+    derive: Callable[[dict[str, str], set[str]], dict[str, str]]  # values, changed -> derived
+    mint: Callable[[], str]  # a new record id
+    policy: str = "database"  # which side a conflict keeps
+    customers: dict[str, str] | None = None  # ref -> name, for a tab that refers to customers
+
+
+@dataclass
+class Conflict:
+    ref: str
+    field: str
+    base: str | None
+    sheet: str
+    database: str
+    kept: str
+
+
+@dataclass
+class Plan:
+    table: Table
+    creates: dict[str, dict[str, str]] = field(default_factory=dict)
+    updates: dict[str, dict[str, str]] = field(default_factory=dict)  # ref -> changed fields
+    archives: list[str] = field(default_factory=list)
+    cells: dict[tuple[int, str], str] = field(default_factory=dict)  # (row, field) -> text
+    base: dict[str, dict[str, str] | None] = field(default_factory=dict)  # None: forget
+    conflicts: list[Conflict] = field(default_factory=list)
+    rejected: int = 0
+    rows_read: int = 0
+    sheet_updated: set[str] = field(default_factory=set)  # refs whose sheet row got new values
+
+    @property
+    def updated(self) -> int:
+        return len((set(self.updates) | self.sheet_updated) - set(self.creates))
+
+
+def merge(tab: TabInput, rules: MergeRules) -> Plan:
+    """Decide every create, update, archive and cell write for one tab (no I/O)."""
+    plan = Plan(tab.table, rows_read=len(tab.rows))
+    seen: dict[str, int] = {}
+    for row in tab.rows:
+        _merge_row(tab, rules, plan, row, seen)
+    free = iter(tab.free_rows)
+    next_row = tab.next_row
+    for ref, values in tab.database.items():
+        if ref in seen:
+            continue
+        if ref in tab.base:
+            plan.archives.append(ref)  # its row left the sheet
+            plan.base[ref] = None
+            continue
+        number = next(free, None)
+        if number is None:
+            number, next_row = next_row, next_row + 1
+        for column in tab.table.all_columns:  # a new record from the panel joins the sheet
+            text = ref if column.field == ID else OK if column.field == STATUS else values.get(column.field, "")
+            if text != "":
+                plan.cells[(number, column.field)] = text
+        plan.sheet_updated.add(ref)
+        plan.base[ref] = _synced(tab.table, values)
+    for ref in tab.base:
+        if ref not in tab.database and ref not in seen:
+            plan.base[ref] = None  # archived or gone on both sides
+    return plan
+
+
+def _synced(table: Table, values: dict[str, str]) -> dict[str, str]:
+    return {name: values.get(name, "") for name in table.fields}
+
+
+def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
+               seen: dict[str, int]) -> None:
+    table = tab.table
+    ref = raw_text(row.values.get(ID)).strip()
+    errors: list[str] = []
+    if not ref:
+        ref = rules.mint()  # written into the row before the record exists: see docs/sync.md
+        plan.cells[(row.number, ID)] = ref
+    elif not table.ref_is_valid(ref):
+        errors.append(f'ID: "{ref[:40]}" is not an id the sync gave out - this row was not saved; '
+                      f"clear the ID to add it as a new {table.noun}")
+    elif ref in seen:
+        errors.append(f"ID: {ref} is also on row {seen[ref]} - this row was not saved; "
+                      f"clear the ID to add it as a new {table.noun}")
+    if errors:
+        plan.rejected += 1
+        _status(plan, row, errors, [], changed=False)
+        return
+    seen[ref] = row.number
+    if ref in tab.archived or (ref not in tab.database and ref in tab.base):
+        if ref in tab.base:  # archived in the panel: the record leaves the sheet
+            for column in table.all_columns:
+                if raw_text(row.values.get(column.field)) != "":
+                    plan.cells[(row.number, column.field)] = ""
+            plan.base[ref] = None
+            return
+        plan.rejected += 1
+        _status(plan, row, [f"this {table.noun} is archived - restore it in the panel to edit it here"],
+                [], changed=False)
+        return
+    if ref in tab.database:
+        _update(tab, rules, plan, row, ref)
+    else:
+        _create(tab, rules, plan, row, ref)
+
+
+def _clean(tab: TabInput, rules: MergeRules, row: SheetRow, name: str) -> str:
+    raw = row.values.get(name)
+    if name != "customer_ref":
+        return rules.clean(name, raw)
+    customers = rules.customers or {}
+    ref = raw_text(raw).strip()
+    if ref:
+        if ref not in customers:
+            raise RuleError(f'Customer ID: "{ref[:40]}" is not a customer in the panel')
+        return ref
+    label = raw_text(row.values.get("customer_name")).strip()
+    matches = [r for r, name in customers.items() if name == label] if label else []
+    if len(matches) == 1:
+        return matches[0]  # a blank ID beside a unique exact name: matched, and the id filled in
+    if len(matches) > 1:
+        raise RuleError(f'Customer ID: {len(matches)} customers are named "{label[:40]}"; type the ID')
+    raise RuleError("Customer ID: is required - type the customer's ID, or their exact name in Customer")
+
+
+def _create(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: str) -> None:
+    table = tab.table
+    values: dict[str, str] = {}
+    errors: list[str] = []
+    refused: set[str] = set()
+    for column in table.columns:
+        if column.read_only:
+            continue
+        try:
+            text = _clean(tab, rules, row, column.field)
+        except RuleError as exc:
+            default = table.create_defaults.get(column.field) or table.empty_means.get(column.field)
+            if raw_text(row.values.get(column.field)).strip() == "" and default:
+                text = default
+            else:
+                errors.append(f"{exc} - not saved")
+                refused.add(column.field)
+                text = ""
+        values[column.field] = text or table.empty_means.get(column.field, "")
+    required = [c for c in refused if c in _required(table, rules)]
+    if required:
+        plan.rejected += 1
+        errors.append(f"this {table.noun} was not created until the above is fixed")
+        _status(plan, row, errors, [], changed=False)
+        return
+    values.update(rules.derive(values, set(values)))
+    notices = _write_row(table, plan, row, values, refused, base=None)
+    plan.creates[ref] = values
+    plan.base[ref] = _synced(table, values)
+    plan.rejected += bool(errors)
+    _status(plan, row, errors, notices, changed=True)
+
+
+def _required(table: Table, rules: MergeRules) -> set[str]:
+    """Fields without which a record cannot exist (a blank one refuses the row)."""
+    found = set()
+    for column in table.columns:
+        if column.read_only or column.field in table.empty_means:
+            continue
+        try:
+            rules.clean(column.field, "")
+        except RuleError:
+            found.add(column.field)
+        except KeyError:
+            found.add(column.field)  # customer_ref: checked by the merge itself
+    return found
+
+
+def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: str) -> None:
+    table = tab.table
+    database = tab.database[ref]
+    base = tab.base.get(ref)
+    agreed: dict[str, str] = {}
+    errors: list[str] = []
+    notices: list[str] = []
+    refused: set[str] = set()
+    for column in table.columns:
+        if column.read_only:
+            continue
+        name, raw = column.field, row.values.get(column.field)
+        db_text = database.get(name, "")
+        base_text = base.get(name) if base is not None else None
+        if base_text is not None and raw_text(raw) == base_text:
+            sheet = base_text  # untouched (even text that looks like a formula, typed in the panel)
+        elif cell_shows(column, raw, db_text):
+            sheet = db_text
+        else:
+            try:
+                sheet = _clean(tab, rules, row, name)
+            except RuleError as exc:
+                if raw_text(raw).strip() == "" and name in table.empty_means:
+                    sheet = table.empty_means[name]
+                else:
+                    errors.append(f"{exc} - not saved")
+                    refused.add(name)
+                    agreed[name] = db_text  # the database keeps its value; the cell keeps the text
+                    continue
+        sheet_changed = base_text is None or sheet != base_text
+        db_changed = base_text is None or db_text != base_text
+        if sheet == db_text:
+            agreed[name] = db_text
+        elif sheet_changed and db_changed:
+            kept = rules.policy
+            agreed[name] = db_text if kept == "database" else sheet
+            plan.conflicts.append(Conflict(ref, name, base_text, sheet, db_text, kept))
+            where = "the panel's" if kept == "database" else "the sheet's"
+            notices.append(f"{table.column(name).header.lower()}: changed here and in the panel; "
+                           f"{where} value was kept (the other is in the conflict log)")
+        else:
+            agreed[name] = sheet if sheet_changed else db_text
+    changes = {n: v for n, v in agreed.items() if v != database.get(n, "")}
+    merged = {**database, **agreed}
+    derived = rules.derive(merged, set(changes))
+    changes.update({n: v for n, v in derived.items() if v != database.get(n, "")})
+    merged.update(derived)
+    notices += _write_row(table, plan, row, merged, refused, base)
+    if changes:
+        plan.updates[ref] = changes
+    new_base = _synced(table, merged)
+    if new_base != base:
+        plan.base[ref] = new_base
+    plan.rejected += bool(errors)
+    changed = bool(changes) or ref in plan.sheet_updated
+    _status(plan, row, errors, notices, changed)
+
+
+def _write_row(table: Table, plan: Plan, row: SheetRow, values: dict[str, str], refused: set[str],
+               base: dict[str, str] | None) -> list[str]:
+    """Cell writes that make the row show `values`; notices for reverted read-only edits."""
+    notices = []
+    ref = raw_text(row.values.get(ID)).strip() or plan.cells.get((row.number, ID), "")
+    for column in table.columns:
+        name, raw = column.field, row.values.get(column.field)
+        text = values.get(name, "")
+        if name in refused or cell_shows(column, raw, text):
+            continue
+        plan.cells[(row.number, name)] = text
+        plan.sheet_updated.add(ref)
+        if column.read_only and name != "customer_name":
+            before = base.get(name) if base is not None else ""
+            if raw_text(raw).strip() not in ("", before):
+                notices.append(f"{column.header.lower()}: is worked out by the system "
+                               "- your edit was reverted")
+    return notices
+
+
+def _status(plan: Plan, row: SheetRow, errors: list[str], notices: list[str], changed: bool) -> None:
+    current = raw_text(row.values.get(STATUS))
+    if errors:
+        text = "; ".join(errors + notices)
+    elif notices:
+        text = f"{OK} - " + "; ".join(notices)
+    elif current.startswith(f"{OK} - ") and not changed:
+        text = current  # a one-off notice stays until the row changes again
+    else:
+        text = OK
+    if len(text) > STATUS_LIMIT:
+        text = text[:STATUS_LIMIT - 3] + "..."
+    if text != current:
+        plan.cells[(row.number, STATUS)] = text

@@ -1,0 +1,265 @@
+"""The database side of a cycle: every synced record as plain text in a few queries, and plans applied in bulk."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from peewee import JOIN, Case, DateField, DecimalField, IntegerField, Value
+
+from backoffice import actors, rules
+from backoffice.db import db
+from backoffice.models import (CarePlan, Change, Conflict, Customer, Industry, SyncBase, Tag, User,
+                               utcnow)
+
+from .columns import CUSTOMERS, PLANS, Table, as_text
+from .merge import Conflict as ConflictNote
+from .merge import Plan
+
+CHUNK = 400  # rows per statement: far below SQLite's and PostgreSQL's parameter limits
+FOREIGN = {"owner": "owner", "industry": "industry", "customer_ref": "customer"}
+
+
+@dataclass
+class Side:
+    """One table as the merge sees it, plus the loaded models the writer needs."""
+    table: Table
+    database: dict[str, dict[str, str]] = field(default_factory=dict)
+    archived: set[str] = field(default_factory=set)
+    base: dict[str, dict[str, str]] = field(default_factory=dict)
+    models: dict[str, Any] = field(default_factory=dict)  # ref -> model instance (all, archived too)
+
+
+@dataclass
+class Snapshot:
+    sides: dict[str, Side]
+    ctx: rules.Context
+    users: dict[str, int]  # login -> id
+    industries: dict[str, int]  # name -> id
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _texts(model, table: Table, extra: dict[str, Any]) -> dict[str, str]:
+    values = {}
+    for name in table.fields:
+        value = extra[name] if name in extra else getattr(model, name, None)
+        values[name] = as_text(value)
+    return values
+
+
+def load(region: str) -> Snapshot:
+    """Read both tables, the base and the dictionaries: a fixed number of queries, whatever the size."""
+    customers = Side(CUSTOMERS)
+    owner = User.alias()
+    query = (Customer.select(Customer, owner.email.alias("owner_login"), Industry.name.alias("industry_name"))
+             .join(owner, JOIN.LEFT_OUTER, on=(Customer.owner == owner.id)).switch(Customer)
+             .join(Industry, JOIN.LEFT_OUTER, on=(Customer.industry == Industry.id)).objects())
+    for c in query:
+        customers.models[c.ref] = c
+        if c.archived:
+            customers.archived.add(c.ref)
+            continue
+        values = _texts(c, CUSTOMERS, {"owner": c.owner_login, "industry": c.industry_name})
+        values["tier_override"] = as_text(c.tier_override)
+        customers.database[c.ref] = values
+    plans = Side(PLANS)
+    query = (CarePlan.select(CarePlan, Customer.ref.alias("customer_ref"),
+                             Customer.name.alias("customer_name"), owner.email.alias("owner_login"))
+             .join(Customer).switch(CarePlan)
+             .join(owner, JOIN.LEFT_OUTER, on=(CarePlan.owner == owner.id)).objects())
+    for p in query:
+        plans.models[p.ref] = p
+        if p.archived:
+            plans.archived.add(p.ref)
+            continue
+        plans.database[p.ref] = _texts(p, PLANS, {"owner": p.owner_login, "customer_ref": p.customer_ref,
+                                                  "customer_name": p.customer_name})
+    sides = {customers.table.key: customers, plans.table.key: plans}
+    for row in SyncBase.select():
+        if row.table in sides:
+            sides[row.table].base[row.ref] = json.loads(row.data)
+    users = {u.email: u.id for u in User.select(User.id, User.email, User.active)}
+    active = frozenset(u.email for u in User.select(User.email).where(User.active))
+    industries = {i.name: i.id for i in Industry.select()}
+    ctx = rules.Context(region=region, tags=Tag.names(), owners=active,
+                        industries=tuple(sorted(n for n in industries)))
+    return Snapshot(sides, ctx, users, industries)
+
+
+def log_conflicts(notes: list[tuple[str, ConflictNote]], run_id: int | None) -> int:
+    """Keep every losing value before the sheet is overwritten; a repeated cycle adds no twin."""
+    if not notes:
+        return 0
+    refs = sorted({n.ref for _t, n in notes})
+    open_ = set()
+    for chunk in _chunks(refs):
+        for c in Conflict.select().where(Conflict.ref.in_(chunk), ~Conflict.resolved):
+            open_.add((c.table, c.ref, c.field, c.sheet_value, c.database_value))
+    rows = [{"run": run_id, "table": t, "ref": n.ref, "field": n.field, "base_value": n.base,
+             "sheet_value": n.sheet, "database_value": n.database, "kept": n.kept}
+            for t, n in notes if (t, n.ref, n.field, n.sheet, n.database) not in open_]
+    with db.atomic():
+        for chunk in _chunks(rows):
+            Conflict.insert_many(chunk).execute()
+    return len(rows)
+
+
+def _python(snapshot: Snapshot, model_class, name: str, text: str, customer_ids: dict[str, int]) -> tuple[str, Any]:
+    """A canonical text as the value the model field stores."""
+    if name in FOREIGN:
+        lookup = {"owner": snapshot.users, "industry": snapshot.industries,
+                  "customer_ref": customer_ids}[name]
+        return FOREIGN[name], (lookup.get(text) if text else None)
+    model_field = model_class._meta.fields[name]
+    if text == "":
+        return name, None
+    if isinstance(model_field, DecimalField):
+        return name, Decimal(text)
+    if isinstance(model_field, DateField):
+        return name, dt.date.fromisoformat(text)
+    if isinstance(model_field, IntegerField):
+        return name, int(text)
+    return name, text
+
+
+def _stale(side: Side, refs: Iterable[str]) -> set[str]:
+    """Records the panel saved after we read them: left for the next cycle to merge again."""
+    model_class = type(next(iter(side.models.values()))) if side.models else None
+    loaded = {side.models[r].id: r for r in refs if r in side.models}
+    if not loaded or model_class is None:
+        return set()
+    stale = set()
+    ids = list(loaded)
+    for chunk in _chunks(ids):
+        for row in model_class.select(model_class.id, model_class.updated_at).where(model_class.id.in_(chunk)):
+            if row.updated_at != side.models[loaded[row.id]].updated_at:
+                stale.add(loaded[row.id])
+    return stale
+
+
+def apply(snapshot: Snapshot, plans: list[Plan]) -> dict[str, int]:
+    """Write every plan in one transaction: creates, updates, archives, history and the new base."""
+    counts = {"created": 0, "updated": 0, "archived": 0}
+    actor = actors.SHEET
+    history: list[dict] = []
+    customer_ids = {ref: m.id for ref, m in snapshot.sides[CUSTOMERS.key].models.items()}
+    with db.atomic():
+        for plan in plans:  # customers first: a new plan may point at a customer made just now
+            side = snapshot.sides[plan.table.key]
+            model_class = Customer if plan.table is CUSTOMERS else CarePlan
+            stale = _stale(side, [*plan.updates, *plan.archives])
+            counts["created"] += _create(snapshot, plan, model_class, customer_ids, history, actor)
+            counts["updated"] += _update(snapshot, side, plan, model_class, customer_ids, stale, history, actor)
+            counts["archived"] += _archive(side, plan, model_class, stale, history, actor)
+            _store_base(plan, stale)
+        for chunk in _chunks(history, 200):
+            Change.insert_many(chunk).execute()
+    return counts
+
+
+def _create(snapshot, plan: Plan, model_class, customer_ids, history, actor) -> int:
+    if not plan.creates:
+        return 0
+    now = utcnow()
+    models = []
+    for ref, values in plan.creates.items():
+        data = dict(_python(snapshot, model_class, n, t, customer_ids)
+                    for n, t in values.items() if n in plan.table.fields and n != "customer_name")
+        model = model_class(ref=ref, created_at=now, updated_at=now, **data)
+        if model_class is Customer and model.annual_purchase is None:
+            model.annual_purchase = Decimal("0")
+        models.append(model)
+    fields = [f for f in model_class._meta.sorted_fields if f.name != "id"]
+    rows = [{f: getattr(m, f.name) if f.name in m.__data__ or f.default is None else _default(m, f)
+             for f in fields} for m in models]
+    for chunk in _chunks(rows, 200):
+        model_class.insert_many(chunk).execute()
+    refs = [m.ref for m in models]
+    ids = {}
+    for chunk in _chunks(refs):
+        ids.update({r.ref: r.id for r in model_class.select(model_class.id, model_class.ref)
+                    .where(model_class.ref.in_(chunk))})
+    for model in models:
+        model.id = ids[model.ref]
+        history.extend(Change.rows_for(model, None, model.tracked_values(), actor))
+        if model_class is Customer:
+            customer_ids[model.ref] = model.id
+    return len(models)
+
+
+def _default(model, model_field):
+    value = model.__data__.get(model_field.name)
+    if value is None:
+        value = model_field.default() if callable(model_field.default) else model_field.default
+        model.__data__[model_field.name] = value
+    return value
+
+
+def _update(snapshot, side: Side, plan: Plan, model_class, customer_ids, stale, history, actor) -> int:
+    todo = {ref: changes for ref, changes in plan.updates.items() if ref not in stale}
+    if not todo:
+        return 0
+    now = utcnow()
+    by_field: dict[str, list[tuple[int, Any]]] = {}
+    for ref, changes in todo.items():
+        model = side.models[ref]
+        before = model.tracked_values()
+        for name, text in changes.items():
+            if name not in plan.table.fields and name != "tier":
+                continue
+            if name == "customer_name":
+                continue
+            column, value = _python(snapshot, model_class, name, text, customer_ids)
+            setattr(model, column, value)
+            by_field.setdefault(column, []).append((model.id, value))
+        model.updated_at = now
+        history.extend(Change.rows_for(model, before, model.tracked_values(), actor))
+    ids = [side.models[r].id for r in todo]
+    for chunk in _chunks(ids, 200):
+        wanted = set(chunk)
+        update: dict = {model_class.updated_at: now}
+        for column, pairs in by_field.items():
+            model_field = model_class._meta.fields[column]
+            whens = [(model_class.id == i, Value(v, converter=model_field.db_value, unpack=False))
+                     for i, v in pairs if i in wanted]
+            if whens:
+                update[model_field] = Case(None, whens, model_field)
+        model_class.update(update).where(model_class.id.in_(chunk)).execute()
+    return len(todo)
+
+
+def _archive(side: Side, plan: Plan, model_class, stale, history, actor) -> int:
+    refs = [r for r in plan.archives if r not in stale]
+    if not refs:
+        return 0
+    now = utcnow()
+    values: dict = {model_class.archived: True, model_class.updated_at: now}
+    if model_class is Customer:
+        values[Customer.archived_at] = now
+    for ref in refs:
+        model = side.models[ref]
+        before = model.tracked_values()
+        model.archived = True
+        history.extend(Change.rows_for(model, before, model.tracked_values(), actor))
+    ids = [side.models[r].id for r in refs]
+    for chunk in _chunks(ids):
+        model_class.update(values).where(model_class.id.in_(chunk)).execute()
+    return len(refs)
+
+
+def _store_base(plan: Plan, stale: set[str]) -> None:
+    changed = {ref: data for ref, data in plan.base.items() if ref not in stale}
+    refs = list(changed)
+    for chunk in _chunks(refs):
+        SyncBase.delete().where(SyncBase.table == plan.table.key, SyncBase.ref.in_(chunk)).execute()
+    rows = [{"table": plan.table.key, "ref": ref, "data": json.dumps(data, sort_keys=True)}
+            for ref, data in changed.items() if data is not None]
+    for chunk in _chunks(rows, 1000):
+        SyncBase.insert_many(chunk).execute()
