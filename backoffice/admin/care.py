@@ -9,7 +9,9 @@ from wtforms import ValidationError
 
 from .. import rules
 from ..models import CarePlan, Customer, Interaction, User
+from ..csvio import columns as export_columns
 from .base import SecureModelView
+from .export import ExportMixin
 from .care_done import MarkDoneMixin
 from .customers import owner_options
 from .filters import ChoiceFilter, DueFilter, RelatedFilter
@@ -48,7 +50,8 @@ class CustomerScopedView(SecureModelView):
         return self._limit_form(super().edit_form(obj))
 
 
-class CarePlanView(MarkDoneMixin, CustomerScopedView):
+class CarePlanView(MarkDoneMixin, ExportMixin, CustomerScopedView):
+    export_columns, export_name = export_columns.CARE_PLANS, "care-plans"
     column_list = ("ref", "customer", "title", "action", "channel", "interval_days", "next_due",
                    "last_done", "owner", "status")
     column_labels = {"ref": "ID", "interval_days": "Every (days)", "next_due": "Next due",
@@ -95,7 +98,8 @@ class CarePlanView(MarkDoneMixin, CustomerScopedView):
             model.owner = model.customer.owner_id
 
 
-class InteractionView(CustomerScopedView):
+class InteractionView(ExportMixin, CustomerScopedView):
+    export_columns, export_name = export_columns.INTERACTIONS, "interactions"
     column_list = ("at", "customer", "channel", "user", "summary", "sentiment", "next_action")
     column_labels = {"at": "When", "user": "By", "next_action": "Next action"}
     column_sortable_list = ("at", ("customer", Customer.name), "channel", "sentiment")

@@ -10,7 +10,9 @@ from wtforms import ValidationError
 
 from .. import rules
 from ..models import CarePlan, Change, Customer, Industry, Interaction, Tag, User
+from ..csvio import columns as export_columns
 from .base import SecureModelView, request_sync
+from .export import ExportMixin
 from .filters import ArchivedFilter, ChoiceFilter, EmptyFilter, RelatedFilter, TagFilter
 from .forms import rule_field
 
@@ -38,7 +40,8 @@ RULE_FIELDS = {
 MANAGER_ONLY_FIELDS = ("owner", "tier_override", "tier_override_reason")
 
 
-class CustomerView(SecureModelView):
+class CustomerView(ExportMixin, SecureModelView):
+    export_columns, export_name = export_columns.CUSTOMERS, "customers"
     column_list = ("ref", "name", "owner", "tier", "stage", "industry", "region", "closeness",
                    "churn_risk", "phone", "email", "annual_purchase", "updated_at")
     column_labels = {"ref": "ID", "owner": "Owner", "annual_purchase": "Annual purchase",

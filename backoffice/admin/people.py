@@ -5,7 +5,9 @@ from flask_login import current_user
 from wtforms import PasswordField, ValidationError
 
 from ..models import Change, Industry, Tag, User
+from ..csvio import columns as export_columns
 from .base import SecureModelView
+from .export import ExportMixin
 from .filters import ChoiceFilter
 
 
@@ -53,7 +55,8 @@ class TagView(DictionaryView):
     form_columns = ("name",)
 
 
-class ChangeView(SecureModelView):
+class ChangeView(ExportMixin, SecureModelView):
+    export_columns, export_name = export_columns.CHANGES, "change-history"
     roles = ("admin", "manager")
     can_create = can_edit = False
     can_view_details = False
