@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+
 from tests.browser.browser_stack import ALPHA, BRAVO, Stack, make_user, sign_in, watch
 
 CHROMIUM = "/usr/bin/chromium"
