@@ -83,14 +83,17 @@ def _protection(sheet: dict, sheet_id: int, columns: dict[str, int], done: list[
     return requests
 
 
-def init_sheet(spreadsheet: Any, tab_titles: dict[str, str]) -> list[str]:
-    """Lay out every synced tab; a second run changes nothing. Returns what was done."""
+def init_sheet(spreadsheet: Any, tab_titles: dict[str, str], rows: int = 1000) -> list[str]:
+    """Lay out every synced tab; a second run changes nothing. Returns what was done.
+
+    `rows` is the size of a tab created here; the sync adds rows when records need them.
+    """
     done: list[str] = []
     present = titles(spreadsheet)
     missing = [t for t in tab_titles.values() if t not in present]
     if missing:
         spreadsheet.batch_update({"requests": [
-            {"addSheet": {"properties": {"title": t, "gridProperties": {"rowCount": 1000, "columnCount": 30}}}}
+            {"addSheet": {"properties": {"title": t, "gridProperties": {"rowCount": rows, "columnCount": 30}}}}
             for t in missing]})
         done += [f"{t}: created the tab" for t in missing]
     ranges = [f"{a1_tab(t)}!1:2" for t in tab_titles.values()]
