@@ -11,7 +11,7 @@ from typing import Any
 from backoffice import rules
 from backoffice.models.base import REF_ALPHABET
 
-ID, STATUS = "ref", "status"  # the two columns only the sync writes
+ID, STATUS = "ref", "sync_status"  # the two columns only the sync writes
 OK = "ok"
 
 
