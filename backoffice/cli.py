@@ -99,5 +99,11 @@ def demo_setup_command(customers):
                f"(reps: rep1@example.com … rep3@example.com, manager@example.com, same password)")
 
 
+from .csvio.commands import export_customers_command, import_customers_command  # noqa: E402
+
+cli.add_command(import_customers_command)
+cli.add_command(export_customers_command)
+
+
 def init_app(app) -> None:
     """Commands are registered on the group; nothing to attach to the app."""

@@ -7,6 +7,7 @@ from flask_admin.theme import Bootstrap4Theme
 from ..models import CarePlan, Change, Customer, Industry, Interaction, PlaybookStep, Tag, User
 from ..security import csp_nonce
 from .care import CarePlanView, InteractionView, PlaybookStepView
+from .customer_import import CustomerImportView
 from .customers import CustomerView
 from .people import ChangeView, IndustryView, TagView, UserView
 from .today import TodayView
@@ -20,6 +21,8 @@ def init_app(app) -> Admin:
         csp_nonce_generator=csp_nonce,
     )
     admin.add_view(CustomerView(Customer, name="Customers", endpoint="customers"))
+    admin.add_view(CustomerImportView(name="Import customers", endpoint="customer_import",
+                                      url="/admin/customers/import"))
     admin.add_view(CarePlanView(CarePlan, name="Care plans", endpoint="care_plans"))
     admin.add_view(InteractionView(Interaction, name="Interactions", endpoint="interactions"))
     admin.add_view(ChangeView(Change, name="Change history", endpoint="history"))

@@ -42,6 +42,7 @@ MANAGER_ONLY_FIELDS = ("owner", "tier_override", "tier_override_reason")
 
 class CustomerView(ExportMixin, SecureModelView):
     export_columns, export_name = export_columns.CUSTOMERS, "customers"
+    import_endpoint = "customer_import.index"
     column_list = ("ref", "name", "owner", "tier", "stage", "industry", "region", "closeness",
                    "churn_risk", "phone", "email", "annual_purchase", "updated_at")
     column_labels = {"ref": "ID", "owner": "Owner", "annual_purchase": "Annual purchase",

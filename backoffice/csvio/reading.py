@@ -1,0 +1,71 @@
+"""Reading an uploaded customers CSV: encodings, headers and a clear message for a bad file."""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from .columns import CUSTOMER_FIELDS
+
+IMPORTABLE = ("name", "kind", "credit_code", "industry", "region", "source", "contact_name",
+              "contact_title", "phone", "email", "address", "employees", "annual_revenue",
+              "annual_purchase", "stage", "churn_risk", "tags", "owner", "first_contact",
+              "cooperation_since", "needs", "birthday", "anniversary", "verified_at")
+REQUIRED = ("name", "stage")
+# Columns an export carries that an import reads past (they are derived or the product's own).
+IGNORED = tuple(name for name in CUSTOMER_FIELDS if name not in IMPORTABLE)
+
+
+class BadFile(ValueError):
+    """The file as a whole cannot be read; the message says what to fix."""
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), else GB18030 as saved by Chinese Excel."""
+    if not data.strip():
+        raise BadFile("The file is empty.")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BadFile("The file is not text in UTF-8 or GB18030. Save it from your spreadsheet as "
+                  "“CSV UTF-8” and upload it again.")
+
+
+def header_map(header: list[str]) -> list[str | None]:
+    """Each column's field name, or None for a column read past; raises BadFile when wrong."""
+    names = [h.strip().lower().replace(" ", "_") for h in header]
+    unknown = [h for h, n in zip(header, names, strict=True) if n and n not in IMPORTABLE + IGNORED]
+    if unknown:
+        raise BadFile(f"Unknown column(s): {', '.join(unknown)}. Use the headers of the template.")
+    missing = [n for n in REQUIRED if n not in names]
+    if missing:
+        raise BadFile(f"Missing column(s): {', '.join(missing)}. Use the headers of the template.")
+    twice = sorted({n for n in names if n and names.count(n) > 1})
+    if twice:
+        raise BadFile(f"Column(s) appear twice: {', '.join(twice)}.")
+    return [n if n in IMPORTABLE else None for n in names]
+
+
+def rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {field: text}) for each non-blank line after the header."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise BadFile("The file is empty.") from None
+    except csv.Error as exc:
+        raise BadFile(f"The file is not a readable CSV: {exc}.") from None
+    fields = header_map(header)
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            yield reader.line_num, {f: v for f, v in zip(fields, values, strict=False) if f}
+    except csv.Error as exc:
+        raise BadFile(f"Line {reader.line_num} is not readable CSV: {exc}.") from None
+
+
+def template() -> str:
+    return ",".join(IMPORTABLE) + "\r\n"
