@@ -9,6 +9,7 @@ from ..security import csp_nonce
 from .care import CarePlanView, InteractionView, PlaybookStepView
 from .customer_import import CustomerImportView
 from .customers import CustomerView
+from .dashboard import DashboardView
 from .people import ChangeView, IndustryView, TagView, UserView
 from .today import TodayView
 
@@ -20,6 +21,7 @@ def init_app(app) -> Admin:
         theme=Bootstrap4Theme(base_template="admin/backoffice_base.html"),
         csp_nonce_generator=csp_nonce,
     )
+    admin.add_view(DashboardView(name="Dashboard", endpoint="dashboard", url="/admin/dashboard"))
     admin.add_view(CustomerView(Customer, name="Customers", endpoint="customers"))
     admin.add_view(CustomerImportView(name="Import customers", endpoint="customer_import",
                                       url="/admin/customers/import"))

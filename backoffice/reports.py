@@ -1,0 +1,132 @@
+"""The managers' monthly review: every figure one GROUP BY query, whatever the number of customers."""
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import JOIN, fn
+
+from .models import CarePlan, Change, Conflict, Customer, Industry, Interaction, SyncRun, User
+
+
+def months_back(today: dt.date, count: int = 12) -> list[str]:
+    """'YYYY-MM' for the last `count` months, the current one last."""
+    year, month = today.year, today.month
+    found = []
+    for _ in range(count):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return found[::-1]
+
+
+def _first_day(month: str) -> dt.date:
+    return dt.date(int(month[:4]), int(month[5:]), 1)
+
+
+def _scope(query, user):
+    return query if user.sees_all_customers else query.where(Customer.owner == user.id)
+
+
+def _per_month(query, column, months: list[str]) -> list[int]:
+    counts = {f"{int(y):04d}-{int(m):02d}": n for y, m, n in query.select(
+        column.year, column.month, fn.COUNT(fn.DISTINCT(query.model._meta.primary_key)))
+        .group_by(column.year, column.month).tuples()}
+    return [counts.get(m, 0) for m in months]
+
+
+def shares(user) -> dict[str, dict[str, int]]:
+    working = _scope(Customer.select().where(~Customer.archived), user)
+    result = {}
+    for name, column in (("tier", Customer.tier), ("stage", Customer.stage), ("region", Customer.region)):
+        rows = working.select(column, fn.COUNT(Customer.id)).group_by(column).order_by(column).tuples()
+        result[name] = {(key or "not set"): n for key, n in rows}
+    rows = (working.select(Industry.name, fn.COUNT(Customer.id))
+            .join(Industry, JOIN.LEFT_OUTER, on=(Customer.industry == Industry.id))
+            .group_by(Industry.name).order_by(Industry.name).tuples())
+    result["industry"] = {(key or "not set"): n for key, n in rows}
+    return result
+
+
+def new_and_churned(user, months: list[str]) -> dict[str, list[int]]:
+    start = _first_day(months[0])
+    new = _scope(Customer.select().where(Customer.created_at >= start), user)
+    # Churn: a customer archived or moved to "lost", counted once per month, from the history.
+    churn = Change.select().where(
+        Change.table == "customer", Change.at >= start,
+        (Change.action == "archive") | ((Change.field == "stage") & (Change.new == "lost")))
+    if not user.sees_all_customers:
+        churn = churn.where(Change.record_id.in_(Customer.select(Customer.id).where(Customer.owner == user.id)))
+    churn_counts = {f"{int(y):04d}-{int(m):02d}": n for y, m, n in churn.select(
+        Change.at.year, Change.at.month, fn.COUNT(fn.DISTINCT(Change.record_id)))
+        .group_by(Change.at.year, Change.at.month).tuples()}
+    return {"new customers": _per_month(new, Customer.created_at, months),
+            "churned": [churn_counts.get(m, 0) for m in months]}
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def touches(user, months: list[str]) -> dict[str, list[int]]:
+    """Touches done (interactions) against planned (occurrences of active plans' schedules).
+
+    A plan's schedule is its next due date stepped by its interval, back to the day the plan
+    was made; plans are grouped by (next due, interval, made on), so the query stays one.
+    """
+    start, index = _first_day(months[0]), {m: i for i, m in enumerate(months)}
+    last = months[-1]
+    end = dt.date(int(last[:4]) + (last[5:] == "12"), int(last[5:]) % 12 + 1, 1)
+    done = _scope(Interaction.select().join(Customer).where(Interaction.at >= start), user)
+    planned = [0] * len(months)
+    made_on = fn.DATE(CarePlan.created_at)
+    groups = _scope(CarePlan.select(CarePlan.next_due, CarePlan.interval_days, made_on,
+                                    fn.COUNT(CarePlan.id)).join(Customer)
+                    .where(CarePlan.status == "active", ~CarePlan.archived, ~Customer.archived), user)
+    for next_due, interval, made, n in groups.group_by(CarePlan.next_due, CarePlan.interval_days, made_on).tuples():
+        first, step = max(start, _as_date(made)), dt.timedelta(days=max(int(interval), 1))
+        day = _as_date(next_due)
+        while day - step >= first:
+            day -= step
+        while day < end:
+            if day >= first:
+                planned[index[f"{day.year:04d}-{day.month:02d}"]] += n
+            day += step
+    return {"done": _per_month(done, Interaction.at, months), "planned": planned}
+
+
+def overdue_by_owner(user, today: dt.date) -> dict[str, int]:
+    rows = _scope(CarePlan.select(User.email, fn.COUNT(CarePlan.id)).join(Customer).switch(CarePlan)
+                  .join(User, JOIN.LEFT_OUTER, on=(CarePlan.owner == User.id))
+                  .where(CarePlan.status == "active", ~CarePlan.archived, ~Customer.archived,
+                         CarePlan.next_due < today), user)
+    return {(email or "no owner"): n for email, n in rows.group_by(User.email).order_by(User.email).tuples()}
+
+
+def sync_health() -> dict:
+    run = SyncRun.latest()
+    unresolved = Conflict.select().where(~Conflict.resolved).count()
+    if run is None:
+        return {"ran": False, "unresolved_conflicts": unresolved}
+    return {"ran": True, "status": run.status, "finished_at": run.finished_at, "error": run.error,
+            "unresolved_conflicts": unresolved}
+
+
+def figures(user, today: dt.date) -> dict[str, dict]:
+    """Every chart's numbers: {figure: {title, x, y, labels, series: {name: values}}}."""
+    months = months_back(today)
+    share = shares(user)
+    result = {}
+    for name in ("tier", "stage", "industry", "region"):
+        result[f"customers-by-{name}"] = {
+            "title": f"Customers by {name}", "x": name.capitalize(), "y": "Customers",
+            "labels": list(share[name]), "series": {"customers": list(share[name].values())}}
+    result["new-and-churned"] = {"title": "New and churned customers per month", "x": "Month",
+                                 "y": "Customers", "labels": months, "series": new_and_churned(user, months)}
+    result["touches"] = {"title": "Touches done vs planned per month", "x": "Month", "y": "Touches",
+                         "labels": months, "series": touches(user, months)}
+    overdue = overdue_by_owner(user, today)
+    result["overdue-by-owner"] = {"title": "Overdue care plans per owner", "x": "Owner",
+                                  "y": "Overdue plans", "labels": list(overdue),
+                                  "series": {"overdue plans": list(overdue.values())}}
+    return result
