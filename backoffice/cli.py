@@ -107,3 +107,8 @@ cli.add_command(export_customers_command)
 
 def init_app(app) -> None:
     """Commands are registered on the group; nothing to attach to the app."""
+
+try:  # the sheet sync adds `sync`, `worker`, `sheet init` and `run` when it is installed
+    import sync.cli  # noqa: E402,F401
+except ImportError:
+    pass

@@ -33,13 +33,18 @@ def _plan_tab(table: Table, title: str, sheet: dict) -> tuple[list[dict], list[d
     if not any(normalise_header(h) for h in header):
         header = []  # an empty tab: lay it out from column A
     next_col = len(header)
+    added = []
     for column in table.all_columns:
         if column.field in columns:
             continue
         columns[column.field] = next_col
         writes.append({"range": f"{a1_tab(title)}!{column_letters(next_col)}1", "values": [[column.header]]})
-        done.append(f'{title}: added the column "{column.header}"')
+        added.append(f'"{column.header}"')
         next_col += 1
+    if added and not header:
+        done.append(f"{title}: wrote the header row ({len(added)} columns)")
+    elif added:
+        done.append(f"{title}: added the column(s) {', '.join(added)} at the right")
     width = max(columns.values()) + 1
     if width > grid.get("columnCount", 26):
         requests.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS",

@@ -1,0 +1,86 @@
+"""The sync's commands on the `backoffice` group: sync, worker, sheet init and run."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from backoffice.cli import cli
+
+from . import gateway
+from .columns import TABLES
+from .sheets import SheetError
+
+
+def tab_titles(settings: dict) -> dict[str, str]:
+    return {t.key: settings["sheet"][t.tab_setting] for t in TABLES}
+
+
+def _needs_sheet(settings: dict) -> None:
+    sheet = settings["sheet"]
+    if not sheet["spreadsheet_id"] or not (sheet["credentials_file"] or sheet["emulator_url"]):
+        raise click.ClickException(
+            "no sheet is configured: set sheet.spreadsheet_id and sheet.credentials_file "
+            "(or sheet.emulator_url); see docs/sync.md")
+
+
+@cli.command("sync")
+@with_appcontext
+def sync_command():
+    """Run one sync cycle now and print what it did."""
+    from backoffice.db import db
+    from .cycle import run_cycle
+    settings = current_app.config["BACKOFFICE"]
+    _needs_sheet(settings)
+    db.connect(reuse_if_open=True)
+    run = run_cycle(settings, "cli")
+    click.echo(f"{run.status}: read {run.rows_read} rows; created {run.created}, updated {run.updated}, "
+               f"archived {run.archived}, rejected {run.rejected}, conflicts {run.conflicts}; "
+               f"{run.api_calls} API calls")
+    if run.error:
+        click.echo(run.error, err=True)
+    if run.status in ("failed", "stopped"):
+        raise SystemExit(1)
+
+
+@cli.group("sheet")
+def sheet_group():
+    """The shared Google Sheet's layout."""
+
+
+@sheet_group.command("init")
+@with_appcontext
+def sheet_init_command():
+    """Create the synced tabs, or repair their headers, dropdowns and protection."""
+    from .layout import init_sheet
+    settings = current_app.config["BACKOFFICE"]
+    _needs_sheet(settings)
+    try:
+        done = init_sheet(gateway.open_cached(gateway.settings_for(settings["sheet"])), tab_titles(settings))
+    except SheetError as exc:
+        raise click.ClickException(f"the sheet could not be laid out: {exc.message}") from None
+    for line in done or ["the sheet's layout is already right"]:
+        click.echo(line)
+
+
+@cli.command("worker")
+@click.option("--workers", type=int, default=None, help="Worker threads (default: queue.workers).")
+def worker_command(workers):
+    """Run the task queue consumer: the periodic sync, save-triggered syncs and care tasks."""
+    import logging
+
+    from backoffice.queue import huey, settings
+    from . import tasks  # noqa: F401 - registers the sync tasks
+    try:
+        from backoffice.care import tasks as care_tasks  # noqa: F401 - registers the care tasks
+    except ImportError:
+        pass
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    click.echo(f"worker: queue {settings['queue']['url']}, sync every "
+               f"{settings['sheet']['interval_seconds']} s", err=True)
+    consumer = huey.create_consumer(workers=workers or settings["queue"]["workers"],
+                                    worker_type="thread", periodic=True, check_worker_health=True)
+    consumer.run()
+
+
+from . import run as _run  # noqa: E402,F401 - registers `backoffice run`

@@ -1,0 +1,107 @@
+"""`backoffice run`: the whole product on one machine: the sheet (or its emulator), the worker, the panel."""
+from __future__ import annotations
+
+import atexit
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+import requests
+
+from backoffice import config
+from backoffice.cli import cli
+
+LOCAL_SHEET_ID = "customer-care-local"
+WORKER = [sys.executable, "-c", "from backoffice.cli import cli; cli()", "worker"]
+
+
+def _wait_for(url: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    session = requests.Session()
+    session.trust_env = False  # loopback only: a proxy from the environment must not see it
+    while True:
+        try:
+            if session.get(url, timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            raise click.ClickException(f"{url} did not answer within {seconds:.0f} s")
+        time.sleep(0.2)
+
+
+def start_emulator(instance: Path, port: int, spreadsheet_id: str) -> subprocess.Popen:
+    """The local Sheets emulator, keeping its data in the instance folder across restarts."""
+    process = subprocess.Popen([sys.executable, "-m", "sync.emulator", "--port", str(port),
+                                "--data", str(instance / "sheet.json"), "--create", "Customer care",
+                                "--id", spreadsheet_id])
+    atexit.register(_stop, process)
+    _wait_for(f"http://127.0.0.1:{port}/_emulator/health")
+    return process
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def use_local_sheet(port: int) -> str | None:
+    """Without Google credentials, point every process at the emulator. Returns its page URL."""
+    settings = config.load()
+    sheet = settings["sheet"]
+    if sheet["credentials_file"] or sheet["emulator_url"]:
+        return None
+    spreadsheet_id = sheet["spreadsheet_id"] or LOCAL_SHEET_ID
+    start_emulator(Path(settings["app"]["instance_path"]), port, spreadsheet_id)
+    os.environ["BACKOFFICE_SHEET__EMULATOR_URL"] = f"http://127.0.0.1:{port}"
+    os.environ["BACKOFFICE_SHEET__SPREADSHEET_ID"] = spreadsheet_id  # inherited by the worker
+    return f"http://127.0.0.1:{port}/sheets/{spreadsheet_id}"
+
+
+@cli.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=5000, show_default=True, help="The panel's port.")
+@click.option("--sheet-port", type=int, default=8099, show_default=True,
+              help="The local sheet emulator's port (used when no Google credentials are set).")
+@click.option("--demo/--no-demo", default=True, show_default=True,
+              help="Add demo users and customers to an empty database.")
+def run_command(host: str, port: int, sheet_port: int, demo: bool):
+    """Run everything: the sheet (or a local emulator), the sheet layout, the worker and the panel."""
+    from backoffice import create_app
+    from backoffice import demo as demo_data
+    from backoffice.db import db
+    from backoffice.migrations import migrate
+    from backoffice.models import Customer
+
+    from .cli import tab_titles
+    from .gateway import open_cached, settings_for
+    from .layout import init_sheet
+
+    sheet_page = use_local_sheet(sheet_port)
+    settings = config.load()
+    app = create_app(settings=settings)
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        migrate()
+        login = demo_data.ensure_demo_admin()
+        if demo and not Customer.select().exists():
+            demo_data.make_demo_data(50, settings=settings)
+        db.close()
+    if settings["sheet"]["spreadsheet_id"]:
+        for line in init_sheet(open_cached(settings_for(settings["sheet"])), tab_titles(settings)):
+            click.echo(line)
+        sheet_page = sheet_page or f"https://docs.google.com/spreadsheets/d/{settings['sheet']['spreadsheet_id']}"
+    worker = subprocess.Popen(WORKER)
+    atexit.register(_stop, worker)
+    click.echo(f"Panel:  http://{host}:{port}/admin/")
+    click.echo(f"Sheet:  {sheet_page or 'not configured (set sheet.spreadsheet_id, see docs/sync.md)'}")
+    click.echo(f"Log in: {login[0]} / {login[1]}")
+    from werkzeug.serving import run_simple
+    run_simple(host, port, app, threaded=True)  # not app.run: Flask ignores it inside a CLI command
