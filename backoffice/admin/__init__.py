@@ -4,13 +4,15 @@ from __future__ import annotations
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from ..models import CarePlan, Change, Customer, Industry, Interaction, PlaybookStep, Tag, User
+from ..models import (CarePlan, Change, Conflict, Customer, Industry, Interaction, PlaybookStep,
+                      SyncRun, Tag, User)
 from ..security import csp_nonce
 from .care import CarePlanView, InteractionView, PlaybookStepView
 from .customer_import import CustomerImportView
 from .customers import CustomerView
 from .dashboard import DashboardView
 from .people import ChangeView, IndustryView, TagView, UserView
+from .sync_views import ConflictView, SyncRunView
 from .today import TodayView
 
 
@@ -28,6 +30,8 @@ def init_app(app) -> Admin:
     admin.add_view(CarePlanView(CarePlan, name="Care plans", endpoint="care_plans"))
     admin.add_view(InteractionView(Interaction, name="Interactions", endpoint="interactions"))
     admin.add_view(ChangeView(Change, name="Change history", endpoint="history"))
+    admin.add_view(SyncRunView(SyncRun, name="Sync runs", endpoint="sync_runs", category="Sheet sync"))
+    admin.add_view(ConflictView(Conflict, name="Conflicts", endpoint="conflicts", category="Sheet sync"))
     admin.add_view(UserView(User, name="Users", endpoint="users", category="Settings"))
     admin.add_view(IndustryView(Industry, name="Industries", endpoint="industries", category="Settings"))
     admin.add_view(TagView(Tag, name="Tags", endpoint="tags", category="Settings"))

@@ -1,0 +1,108 @@
+"""Sync runs, the conflict log, the "sync now" button and the mass-archive confirmation."""
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_login import current_user
+
+from ..db import db
+from ..models import Conflict, SyncRun
+from .base import SecureModelView
+
+
+def queue_cycle(trigger: str) -> bool:
+    """Queue one sync cycle now; False when the sync is not installed."""
+    try:
+        from sync.tasks import sync_cycle  # imported here: sync depends on us, not back
+    except ImportError:
+        return False
+    sync_cycle(trigger)
+    return True
+
+
+def stopped_run() -> SyncRun | None:
+    """The latest finished run, when the mass-archive guard stopped it."""
+    latest = (SyncRun.select().where(SyncRun.status.not_in(["skipped", "running"]))
+              .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).first())
+    return latest if latest is not None and latest.status == "stopped" else None
+
+
+class SyncRunView(SecureModelView):
+    roles = ("admin", "manager")
+    can_create = can_edit = False
+    list_template = "admin/sync_runs.html"
+    column_list = ("started_at", "finished_at", "trigger", "status", "rows_read", "created", "updated",
+                   "archived", "rejected", "conflicts", "api_calls", "error")
+    column_labels = {"started_at": "Started", "finished_at": "Finished", "rows_read": "Rows read",
+                     "api_calls": "API calls"}
+    column_default_sort = ("started_at", True)
+    column_filters = ("status", "trigger")
+
+    def render(self, template, **kwargs):
+        kwargs.setdefault("stopped_run", stopped_run())
+        return super().render(template, **kwargs)
+
+    def after_model_change(self, form, model, is_created):
+        pass  # runs are not synced
+
+    @expose("/sync-now/", methods=("POST",))
+    def sync_now(self):
+        if queue_cycle("manual"):
+            flash("A sync cycle was queued; it shows here when it finishes.")
+        else:
+            flash("The sheet sync is not installed.", "error")
+        return redirect(url_for(".index_view"))
+
+    @expose("/confirm-archive/<int:run_id>/", methods=("POST",))
+    def confirm_archive(self, run_id: int):
+        if current_user.role != "admin":
+            return self.inaccessible_callback("confirm_archive")
+        run = stopped_run()
+        if run is None or run.id != run_id:
+            flash("There is no stopped sync to confirm.", "error")
+            return redirect(url_for(".index_view"))
+        with db.atomic():
+            run.status = "confirmed"
+            run.error = f"{run.error}\nConfirmed by {current_user.email}."
+            run.save()
+        queue_cycle("manual")
+        flash("Confirmed: the next cycle archives the records whose rows left the sheet.")
+        return redirect(url_for(".index_view"))
+
+
+class ConflictView(SecureModelView):
+    roles = ("admin", "manager")
+    can_create = can_edit = False
+    column_list = ("at", "table", "ref", "field", "base_value", "sheet_value", "database_value", "kept",
+                   "resolved", "resolution", "resolved_by")
+    column_labels = {"ref": "ID", "base_value": "Agreed before", "sheet_value": "Sheet",
+                     "database_value": "Panel", "kept": "Kept"}
+    column_default_sort = ("at", True)
+    column_filters = ("resolved", "table", "field")
+    column_formatters = {"resolved_by": lambda v, c, m, n: m.resolved_by.email if m.resolved_by_id else ""}
+
+    def after_model_change(self, form, model, is_created):
+        pass
+
+    def _resolve(self, ids, take: str) -> None:
+        try:
+            from sync.resolve import resolve  # imported here: sync depends on us, not back
+        except ImportError:
+            flash("The sheet sync is not installed.", "error")
+            return
+        done = 0
+        for conflict in Conflict.select().where(Conflict.id.in_([int(i) for i in ids]), ~Conflict.resolved):
+            resolve(conflict, take, current_user._get_current_object())
+            done += 1
+        if done:
+            queue_cycle("manual")
+        flash(f"Resolved {done} conflict(s) with the {'sheet' if take == 'sheet' else 'panel'}'s value.")
+
+    @action("take_sheet", "Take the sheet's value", "Save the sheet's value for the selected conflicts?")
+    def action_take_sheet(self, ids):
+        self._resolve(ids, "sheet")
+
+    @action("take_database", "Take the panel's value", "Keep the panel's value for the selected conflicts?")
+    def action_take_database(self, ids):
+        self._resolve(ids, "database")
