@@ -110,7 +110,9 @@ class Stack:
         return done
 
     def has_command(self, name: str) -> bool:
-        return name in self.command("--help").stdout
+        """Whether `backoffice --help` lists the command (the sync commands land separately)."""
+        listing = self.command("--help").stdout.partition("Commands:")[2]
+        return re.search(rf"^  {re.escape(name)}\s", listing, re.M) is not None
 
     def start_emulator(self) -> None:
         emulator = self.spawn("emulator", [sys.executable, "-m", "sync.emulator", "--port", "0",
@@ -205,14 +207,28 @@ class Problems:
 
 
 def watch(page) -> Problems:
+    """Record what a person would see in the browser's console and network panels."""
     problems = Problems()
+    answered: set[str] = set()
+
+    def on_response(response):
+        if response.status >= 400:
+            problems.responses.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+        else:
+            answered.add(response.url)
+
+    def on_failed(request):
+        # A download (answered, then handed to the download manager) and a favicon still
+        # loading when the next page opens are reported as aborted; neither is a fault.
+        if request.failure == "net::ERR_ABORTED" and (request.url in answered or "favicon" in request.url):
+            return
+        problems.failed.append(f"request failed: {request.method} {request.url} ({request.failure})")
+
     page.on("console", lambda m: m.type == "error" and problems.console.append(
         f"console error on {page.url}: {m.text}"))
     page.on("pageerror", lambda e: problems.console.append(f"script error on {page.url}: {e}"))
-    page.on("requestfailed", lambda r: problems.failed.append(
-        f"request failed: {r.method} {r.url} ({r.failure})"))
-    page.on("response", lambda r: r.status >= 400 and problems.responses.append(
-        f"HTTP {r.status}: {r.request.method} {r.url}"))
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
     return problems
 
 
