@@ -29,6 +29,7 @@ def _needs_sheet(settings: dict) -> None:
 def sync_command():
     """Run one sync cycle now and print what it did."""
     from backoffice.db import db
+
     from .cycle import run_cycle
     settings = current_app.config["BACKOFFICE"]
     _needs_sheet(settings)
@@ -70,6 +71,7 @@ def worker_command(workers):
     import logging
 
     from backoffice.queue import huey, settings
+
     from . import tasks  # noqa: F401 - registers the sync tasks
     try:
         from backoffice.care import tasks as care_tasks  # noqa: F401 - registers the care tasks

@@ -11,7 +11,7 @@ from backoffice.db import db
 from backoffice.models import SyncRun, new_ref, utcnow
 
 from . import gateway, lease, records
-from .columns import CUSTOMERS, PLANS, TABLES, Table, header_map, make_cleaner, raw_text
+from .columns import CUSTOMERS, PLANS, TABLES, Table, header_map, make_cleaner, raw_text, to_cell
 from .merge import MergeRules, Plan, SheetRow, TabInput, merge
 from .sheets import SheetError
 
@@ -180,15 +180,10 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
     cells = {}
     for plan in outcome.plans:
         columns = column_maps[plan.table.key]
-        by_cell = {(row, columns[name]): gateway_value(plan.table, name, text)
+        by_cell = {(row, columns[name]): to_cell(plan.table.column(name), text)
                    for (row, name), text in plan.cells.items()}
         if by_cell:
             cells[tab_names[plan.table.key]] = by_cell
     gateway.write_cells(spreadsheet, {t.title: t for t in tabs.values() if t is not None}, cells)
     outcome.counts = records.apply(snapshot, outcome.plans)
     return outcome
-
-
-def gateway_value(table: Table, name: str, text: str) -> Any:
-    from .columns import to_cell
-    return to_cell(table.column(name), text)

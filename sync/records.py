@@ -12,8 +12,17 @@ from peewee import JOIN, Case, DateField, DecimalField, IntegerField, Value
 
 from backoffice import actors, rules
 from backoffice.db import db
-from backoffice.models import (CarePlan, Change, Conflict, Customer, Industry, SyncBase, Tag, User,
-                               utcnow)
+from backoffice.models import (
+    CarePlan,
+    Change,
+    Conflict,
+    Customer,
+    Industry,
+    SyncBase,
+    Tag,
+    User,
+    utcnow,
+)
 
 from .columns import CUSTOMERS, PLANS, Table, as_text
 from .merge import Conflict as ConflictNote
@@ -212,10 +221,8 @@ def _update(snapshot, side: Side, plan: Plan, model_class, customer_ids, stale, 
         model = side.models[ref]
         before = model.tracked_values()
         for name, text in changes.items():
-            if name not in plan.table.fields and name != "tier":
-                continue
-            if name == "customer_name":
-                continue
+            if name not in plan.table.fields or name == "customer_name":
+                continue  # the customer's name is shown beside its id, never stored on the plan
             column, value = _python(snapshot, model_class, name, text, customer_ids)
             setattr(model, column, value)
             by_field.setdefault(column, []).append((model.id, value))

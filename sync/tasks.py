@@ -29,6 +29,7 @@ def _every(interval_seconds: float) -> crontab:
 
 def _run(trigger: str, config: dict | None = None) -> dict[str, Any]:
     from backoffice.db import db
+
     from .cycle import run_cycle
     opened = db.is_closed()
     if opened:
