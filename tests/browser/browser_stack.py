@@ -165,8 +165,13 @@ class Stack:
                 for n, row in enumerate(values[1:], start=2)]
 
     def sync(self) -> str:
-        """One sync cycle in the foreground, exactly like a person running `backoffice sync`."""
-        return self.command("sync").stdout
+        """One sync cycle in the foreground, exactly like a person running `backoffice sync`.
+
+        A cycle the worker happens to be running makes ours skip; then we run it again."""
+        def cycle():
+            done = self.command("sync")
+            return None if done.stdout.startswith("skipped") else done.stdout
+        return wait_until(cycle, 60, "a sync cycle that is not skipped")
 
     # -- the database, read and seeded from the test process -------------------
     @contextlib.contextmanager
@@ -206,12 +211,16 @@ class Problems:
         self.console.clear(), self.failed.clear(), self.responses.clear()
 
 
-def watch(page) -> Problems:
-    """Record what a person would see in the browser's console and network panels."""
+def watch(page, favicon_optional: bool = False) -> Problems:
+    """Record what a person would see in the browser's console and network panels.
+
+    `favicon_optional`: for the emulator's page, a stand-in for Google with no icon of its own."""
     problems = Problems()
     answered: set[str] = set()
 
     def on_response(response):
+        if favicon_optional and response.url.endswith("/favicon.ico"):
+            return
         if response.status >= 400:
             problems.responses.append(f"HTTP {response.status}: {response.request.method} {response.url}")
         else:
@@ -224,8 +233,13 @@ def watch(page) -> Problems:
             return
         problems.failed.append(f"request failed: {request.method} {request.url} ({request.failure})")
 
-    page.on("console", lambda m: m.type == "error" and problems.console.append(
-        f"console error on {page.url}: {m.text}"))
+    def on_console(message):
+        where = (message.location or {}).get("url", "")
+        if message.type != "error" or (favicon_optional and where.endswith("/favicon.ico")):
+            return
+        problems.console.append(f"console error on {page.url}: {message.text} ({where})")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda e: problems.console.append(f"script error on {page.url}: {e}"))
     page.on("requestfailed", on_failed)
     page.on("response", on_response)

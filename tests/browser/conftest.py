@@ -74,7 +74,7 @@ def new_page(browser, stack):
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
-        page.problems = watch(page)
+        page.problems = watch(page, favicon_optional=base_url is not None)
         return page
 
     yield make
