@@ -5,8 +5,9 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, PostgresqlDatabase, fn
 
+from ..db import db
 from ..models import CarePlan, Customer, Interaction, User
 from . import clock
 
@@ -64,16 +65,21 @@ class Greeting:
     years: int
 
 
+def _month_day(column):
+    """The date's "MM-DD" in the database's own function: peewee's `.month`/`.day` run a Python
+    function per row on SQLite, which made the Today page take ~1 s at 100k customers."""
+    if isinstance(db.obj, PostgresqlDatabase):
+        return fn.to_char(column, "MM-DD")
+    return fn.strftime("%m-%d", column)
+
+
 def _month_day_condition(column, days: list[dt.date]):
-    condition = None
+    wanted = []
     for day in days:
-        pairs = [(day.month, day.day)]
+        wanted.append(f"{day.month:02d}-{day.day:02d}")
         if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
-            pairs.append((2, 29))
-        for month, dom in pairs:
-            part = (column.month == month) & (column.day == dom)
-            condition = part if condition is None else condition | part
-    return condition
+            wanted.append("02-29")
+    return _month_day(column).in_(wanted)
 
 
 def greetings(user, today: dt.date, days: int = 7) -> list[Greeting]:
