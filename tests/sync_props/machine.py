@@ -17,6 +17,7 @@ from . import checks
 from .crashes import POINTS, Crash, crash_at
 from .fields import BAD, HEADERS, INVALID, VALID, Edit, context, meaning, python_value
 from .sheet_view import SheetView, shown
+from .world import TIMEOUT
 
 STATS: Counter = Counter()  # summed over every history of the process; the soak prints it
 FAULTS = [("429", "values.batchGet"), ("429", "values.batchUpdate"), ("500", "values.batchGet"),
@@ -147,6 +148,9 @@ class SyncMachine(RuleBasedStateMachine):
         ref = data.draw(st.sampled_from(self.working()), label="ref")
         with self.w.as_admin():
             Customer.get(Customer.ref == ref).archive()
+        # The sync drops unsynced sheet edits of a record archived in the panel, without a conflict
+        # entry (test_found_by_the_histories.py); the history treats the archive as superseding them.
+        self.forget_sheet_side(ref)
         STATS["admin archives"] += 1
 
     @precondition(lambda self: self.archived())
@@ -272,7 +276,7 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(fault=st.sampled_from(FAULTS), times=st.integers(1, 3))
     def google_fails(self, fault, times):
         kind, match = fault
-        self.w.emulator.add_fault(kind, times=1 if kind == "delay" else times, seconds=1.5, match=match)
+        self.w.emulator.add_fault(kind, times=1 if kind == "delay" else times, seconds=TIMEOUT + 0.5, match=match)
         self.faulted = True
         STATS[f"fault {kind} {match}"] += 1
 

@@ -31,6 +31,7 @@ from sync.emulator import EmulatorServer
 TABS = {"customer": "Customers", "care plan": "Care plans"}
 TEMPLATE = "template"
 TEMPLATE_ROWS = 40  # small grids keep the emulator's copy-on-write cheap; the sync grows them
+TIMEOUT = 2.0  # seconds; a "delay" fault holds its reply longer than this
 PER_EXAMPLE = (Conflict, SyncBase, SyncRun, Lease, Change, Interaction, CarePlan, Customer)
 
 
@@ -58,13 +59,14 @@ class World:
         settings = copy.deepcopy(self.base_settings)
         settings["sheet"].update(
             spreadsheet_id=self.sid, emulator_url=self.emulator.base_url, max_retries=2,
-            timeout_seconds=1.0, lock_ttl_seconds=300, archive_guard_share=1.0,
+            timeout_seconds=TIMEOUT, lock_ttl_seconds=300, archive_guard_share=1.0,
             archive_guard_count=10**6)
         return settings
 
     def _lay_out_template(self) -> None:
         self.emulator.create_spreadsheet("Customer care", id=TEMPLATE)
-        spreadsheet = sheets.open_spreadsheet(gateway.settings_for(self.settings["sheet"]))
+        sheet = {**self.settings["sheet"], "timeout_seconds": 60.0}  # a full-size layout is slow
+        spreadsheet = sheets.open_spreadsheet(gateway.settings_for(sheet))
         try:
             layout.init_sheet(spreadsheet, TABS)
             ids = gateway.titles(spreadsheet)

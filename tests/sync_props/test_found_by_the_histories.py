@@ -1,0 +1,50 @@
+"""Minimal histories the randomized tests shrank to, kept as plain tests of the sync's promises."""
+from __future__ import annotations
+
+import pytest
+
+from backoffice.models import Conflict, Customer
+from sync.cycle import run_cycle
+
+from .sheet_view import SheetView
+
+
+def _row(world, ref):
+    view = SheetView(world.grid())
+    return view, view.first[ref]
+
+
+def _customer(world, **values):
+    with world.as_admin():
+        customer = Customer(stage="potential", **values)
+        customer.save()
+    return customer
+
+
+@pytest.mark.xfail(strict=True, reason="sync bug: a blank Annual purchase is cleaned to '' and written "
+                                       "as NULL; every cycle then fails on the NOT NULL constraint")
+def test_blanking_annual_purchase_in_the_sheet_means_zero_and_the_cycle_succeeds(world):
+    settings = world.fresh()
+    customer = _customer(world, name="Acme", annual_purchase=5)
+    assert run_cycle(settings).status == "ok"
+    view, number = _row(world, customer.ref)
+    world.type(number, view.column("Annual purchase"), "")
+    run = run_cycle(settings)
+    assert run.status == "ok", run.error
+    assert Customer.get_by_id(customer.id).annual_purchase == 0
+
+
+@pytest.mark.xfail(strict=True, reason="sync gap: a sheet edit not yet synced is dropped without a "
+                                       "conflict entry when the panel archives the record")
+def test_sheet_edit_to_a_record_archived_in_the_panel_is_kept_or_logged(world):
+    settings = world.fresh()
+    customer = _customer(world, name="Acme")
+    assert run_cycle(settings).status == "ok"
+    view, number = _row(world, customer.ref)
+    world.type(number, view.column("Region"), "North")
+    with world.as_admin():
+        Customer.get_by_id(customer.id).archive()
+    assert run_cycle(settings).status == "ok"
+    saved = Customer.get_by_id(customer.id)
+    logged = Conflict.select().where(Conflict.ref == customer.ref, Conflict.sheet_value == "North")
+    assert saved.region == "North" or logged.exists()
