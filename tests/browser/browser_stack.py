@@ -109,11 +109,6 @@ class Stack:
                                  f"{done.stdout}\n{done.stderr}")
         return done
 
-    def has_command(self, name: str) -> bool:
-        """Whether `backoffice --help` lists the command (the sync commands land separately)."""
-        listing = self.command("--help").stdout.partition("Commands:")[2]
-        return re.search(rf"^  {re.escape(name)}\s", listing, re.M) is not None
-
     def start_emulator(self) -> None:
         emulator = self.spawn("emulator", [sys.executable, "-m", "sync.emulator", "--port", "0",
                                            "--no-quota", "--create", "Customer care",
@@ -121,18 +116,22 @@ class Stack:
         self.sheet_url = emulator.wait_for_line(r"Sheets emulator on (http://[^/\s]+)/").group(1)
         self.env["BACKOFFICE_SHEET__EMULATOR_URL"] = self.sheet_url
 
-    def start_panel(self) -> None:
-        panel = self.spawn("panel", [sys.executable, str(Path(__file__).with_name("serve_app.py"))])
-        self.url = panel.wait_for_line(r"Panel on (http://[^/\s]+)/").group(1)
-        wait_until(lambda: self._responds(self.url + "/login"), 20, "the panel to answer")
+    def migrate(self) -> None:
+        """What `backoffice init-db` does, in this process: the tables at the latest version."""
+        from backoffice.migrations import migrate
+        with self.database():
+            migrate()
 
-    def start_worker(self) -> bool:
-        if not self.has_command("worker"):
-            return False
+    def start(self) -> None:
+        """Lay out the sheet, start the panel and the worker side by side, and wait for all three."""
+        sheet_init = self.spawn("sheet-init", [str(BIN / "backoffice"), "sheet", "init"])
+        panel = self.spawn("panel", [sys.executable, str(Path(__file__).with_name("serve_app.py"))])
         worker = self.spawn("worker", [str(BIN / "backoffice"), "worker"])
-        wait_until(lambda: worker.popen.poll() is None and worker.log.stat().st_size > 0, 20,
-                   "the worker to start")
-        return True
+        self.url = panel.wait_for_line(r"Panel on (http://[^/\s]+)/", 60).group(1)
+        wait_until(lambda: self._responds(self.url + "/login"), 20, "the panel to answer")
+        worker.wait_for_line(r"worker: queue", 60)
+        wait_until(lambda: sheet_init.popen.poll() is not None, 60, "backoffice sheet init")
+        assert sheet_init.popen.returncode == 0, sheet_init.text()
 
     @staticmethod
     def _responds(url: str) -> bool:

@@ -52,12 +52,9 @@ def stack(tmp_path_factory, browser) -> Iterator[Stack]:
     stack = Stack(tmp_path_factory.mktemp("browser"))
     try:
         stack.start_emulator()
-        stack.command("init-db")
+        stack.migrate()
         seed(stack)
-        if stack.has_command("sheet"):
-            stack.command("sheet", "init")
-        stack.start_panel()
-        stack.start_worker()
+        stack.start()
         yield stack
     finally:
         stack.stop()

@@ -15,8 +15,9 @@ from tests.browser.browser_stack import ALPHA, screenshot, sign_in
 pytestmark = pytest.mark.browser
 
 # Views every admin must find in the menu; more (dashboard, sync runs, conflicts) are crawled too.
-REQUIRED_VIEWS = ("/admin/customers/", "/admin/care_plans/", "/admin/interactions/",
-                  "/admin/history/", "/admin/users/")
+REQUIRED_VIEWS = ("/admin/dashboard/", "/admin/customers/", "/admin/care_plans/",
+                  "/admin/interactions/", "/admin/history/", "/admin/sync_runs/",
+                  "/admin/conflicts/", "/admin/users/")
 
 
 def menu_links(page) -> list[str]:
@@ -32,13 +33,16 @@ def open_clean(page, url: str) -> None:
     assert response is not None and response.status == 200, f"{url}: HTTP {response and response.status}"
 
 
-def first_row_link(page, kind: str) -> str | None:
-    """The list's first row's details or edit link, if the view has one."""
-    link = page.locator(f"table.model-list tbody a[href*='/{kind}/']").first
-    return link.get_attribute("href") if link.count() else None
+def row_pages(page) -> list[str]:
+    """The pages the list's first row links to (details, edit, mark done…) and its Create page."""
+    hrefs = page.eval_on_selector_all(
+        "table.model-list tbody tr:first-child a[href^='/admin'], .nav-tabs a[href*='/new/']",
+        "links => links.map(a => a.getAttribute('href'))")
+    return list(dict.fromkeys(hrefs))
 
 
-def test_every_page_loads_without_console_errors_or_failed_requests(new_page):
+def test_every_page_loads_without_console_errors_or_failed_requests(new_page, stack):
+    stack.sync()  # so that sync runs have a row to open
     page = new_page()
     open_clean(page, "/login")
     sign_in(page, "admin@example.com")
@@ -50,10 +54,7 @@ def test_every_page_loads_without_console_errors_or_failed_requests(new_page):
         open_clean(page, url)
         visited.append(url)
         if page.locator("table.model-list").count():
-            extra = [first_row_link(page, "details"), first_row_link(page, "edit")]
-            create = page.locator("a[href*='/new/']").first
-            extra.append(create.get_attribute("href") if create.count() else None)
-            for href in filter(None, extra):
+            for href in row_pages(page):
                 open_clean(page, href)
                 visited.append(href)
             # Filters and bulk actions run from script: opening their menus must log nothing.
@@ -63,7 +64,10 @@ def test_every_page_loads_without_console_errors_or_failed_requests(new_page):
                 add_filter.click()
                 page.locator("a.filter").first.click()
                 expect(page.locator("table.filters tr")).to_have_count(1)
-    assert len(visited) > 15, visited
+    assert len(visited) > 25, visited
+    for kind in ("/customers/details/", "/customers/edit/", "/customers/new/", "/care_plans/done/",
+                 "/sync_runs/details/", "/users/edit/"):
+        assert any(kind in url for url in visited), (kind, visited)
     assert page.problems.all() == [], "\n".join(page.problems.all())
 
 
@@ -72,8 +76,6 @@ def test_screenshots_of_the_main_pages(signed_in, stack):
     with stack.database():
         alpha = Customer.get(Customer.name == ALPHA)
     page = signed_in("admin@example.com")
-    open_clean(page, "/admin/")
-    screenshot(page, "today")
     open_clean(page, "/admin/customers/")
     screenshot(page, "customers-list")
     open_clean(page, f"/admin/customers/details/?id={alpha.id}")
@@ -100,17 +102,29 @@ def dashboard_url(page) -> str:
     return link.get_attribute("href")
 
 
-def test_today_and_dashboard_draw_their_charts(signed_in):
+def wait_for_charts(page) -> None:
+    """Every canvas on the page has something painted on it (charts draw after load)."""
+    page.wait_for_function("""() => [...document.querySelectorAll('canvas')].every(c => {
+        const ctx = c.getContext('2d'); if (!ctx || !c.width) return false;
+        const d = ctx.getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true; return false; })""")
+    assert all(canvases_drawn(page)), page.url
+
+
+def test_today_and_dashboard_render_with_their_charts(signed_in):
     page = signed_in("manager@example.com")
-    for url, name in (("/admin/", "today"), (dashboard_url(page), "dashboard")):
-        open_clean(page, url)
-        expect(page.locator("canvas").first).to_be_visible()
-        page.wait_for_function("""() => [...document.querySelectorAll('canvas')].every(c => {
-            const ctx = c.getContext('2d'); if (!ctx || !c.width) return false;
-            const d = ctx.getImageData(0, 0, c.width, c.height).data;
-            for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true; return false; })""")
-        assert all(canvases_drawn(page)), url
-        screenshot(page, name)
+    open_clean(page, "/admin/")
+    expect(page.locator("h2")).to_contain_text("Today")
+    for heading in ("Overdue", "Due today", "Due tomorrow"):
+        expect(page.locator("h4", has_text=heading)).to_be_visible()
+    wait_for_charts(page)  # Today's charts, if it has any, are drawn too
+    screenshot(page, "today")
+
+    open_clean(page, dashboard_url(page))
+    expect(page.locator("canvas").first).to_be_visible()
+    assert page.locator("canvas").count() >= 2
+    wait_for_charts(page)
+    screenshot(page, "dashboard")
     assert page.problems.all() == [], "\n".join(page.problems.all())
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.browser_stack import ALPHA, BRAVO, screenshot, sign_in
+from tests.browser.browser_stack import ALPHA, BRAVO, screenshot
 
 pytestmark = pytest.mark.browser
 
