@@ -10,10 +10,16 @@ import random
 import shutil
 from pathlib import Path
 
-from backoffice import demo, rules
-from peewee import (BooleanField, CharField, ForeignKeyField, IntegerField, PostgresqlDatabase,
-                    TextField)
+from peewee import (
+    BooleanField,
+    CharField,
+    ForeignKeyField,
+    IntegerField,
+    PostgresqlDatabase,
+    TextField,
+)
 
+from backoffice import demo, rules
 from backoffice.db import db, init_database
 from backoffice.migrations import migrate
 from backoffice.models import CarePlan, Change, Customer, Industry, Interaction, utcnow

@@ -50,12 +50,12 @@ class Emulator:
 
 def measured_cycle(settings: dict, counter: QueryCounter) -> dict:
     queries = counter.count
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     run = run_cycle(settings, "bench")
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     if run.status != "ok":
         raise RuntimeError(f"sync cycle {run.status}: {run.error}")
-    return {"seconds": seconds, "api_calls": run.api_calls, "queries": counter.count - queries,
+    return {"seconds": seconds, "cpu_seconds": cpu, "api_calls": run.api_calls, "queries": counter.count - queries,
             "rows_read": run.rows_read, "updated": run.updated, "created": run.created}
 
 
