@@ -121,6 +121,7 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
     seen[ref] = row.number
     if ref in tab.archived or (ref not in tab.database and ref in tab.base):
         if ref in tab.base:  # archived in the panel: the record leaves the sheet
+            _keep_unsynced_edits(tab, rules, plan, row, ref)
             for column in table.all_columns:
                 if raw_text(row.values.get(column.field)) != "":
                     plan.cells[(row.number, column.field)] = ""
@@ -136,10 +137,26 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
         _create(tab, rules, plan, row, ref)
 
 
+def _keep_unsynced_edits(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: str) -> None:
+    """Sheet edits to a record archived in the panel meanwhile go to the conflict log, not away."""
+    base = tab.base[ref]
+    for column in tab.table.columns:
+        if column.read_only or raw_text(row.values.get(column.field)) == base.get(column.field, ""):
+            continue
+        try:
+            sheet = _clean(tab, rules, row, column.field)
+        except RuleError:
+            sheet = raw_text(row.values.get(column.field))
+        if sheet != base.get(column.field, ""):
+            plan.conflicts.append(Conflict(ref, column.field, base.get(column.field), sheet,
+                                           base.get(column.field, ""), "database"))
+
+
 def _clean(tab: TabInput, rules: MergeRules, row: SheetRow, name: str) -> str:
     raw = row.values.get(name)
     if name != "customer_ref":
-        return rules.clean(name, raw)
+        text = rules.clean(name, raw)
+        return tab.table.empty_means.get(name, "") if text == "" else text  # blank purchases: 0
     customers = rules.customers or {}
     ref = raw_text(raw).strip()
     if ref:

@@ -218,3 +218,23 @@ def test_every_cycle_is_recorded(book):
     book.sync()
     run = SyncRun.latest()
     assert run.status == "ok" and run.finished_at is not None and run.trigger == "cli"
+
+
+def test_blanking_annual_purchase_in_the_sheet_means_zero(book):
+    customer = make_customer(name="Acme", annual_purchase=Decimal("5"))
+    book.sync()
+    row = book.find(customer.ref)["_row"]
+    book.type("Customers", row, "Annual purchase", "")
+    assert book.sync().status == "ok"
+    assert Customer.get_by_id(customer.id).annual_purchase == 0
+    assert book.cell("Customers", row, "Annual purchase") == 0
+
+
+def test_sheet_edit_to_a_customer_archived_in_the_panel_is_kept_in_the_conflict_log(book):
+    customer = make_customer(name="Acme")
+    book.sync()
+    book.type("Customers", book.find(customer.ref)["_row"], "Region", "North")
+    customer.archive()
+    assert book.sync().status == "ok"
+    conflict = Conflict.get()
+    assert (conflict.ref, conflict.field, conflict.sheet_value) == (customer.ref, "region", "North")
