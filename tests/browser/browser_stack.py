@@ -249,7 +249,8 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.goto("/login")
     page.fill("#email", email)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # waits for the next page's load: its scripts are in
+        page.click("button[type=submit]")
     page.wait_for_selector("#signed-in-as")
 
 

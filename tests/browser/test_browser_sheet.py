@@ -122,6 +122,8 @@ def test_an_invalid_email_typed_on_the_sheet_is_refused_and_the_row_says_why(adm
     expect(status).to_contain_text("not saved")
     expect(status).to_contain_text(re.compile("email", re.I))
     expect(sheet.cell(row, "Email")).to_have_text("li.na at bravo")  # the text stays where it was typed
+    status.scroll_into_view_if_needed()
+    screenshot(sheet.page, "sheet-sync-status")
     bravo = customer(stack, BRAVO)
     assert bravo.email == "li.na@bravo.example.com"
     details(admin, bravo)
