@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, PostgresqlDatabase, fn
+
+from .db import db
 
 from .models import CarePlan, Change, Conflict, Customer, Industry, Interaction, SyncRun, User
 
@@ -26,10 +30,18 @@ def _scope(query, user):
     return query if user.sees_all_customers else query.where(Customer.owner == user.id)
 
 
-def _per_month(query, column, months: list[str]) -> list[int]:
-    counts = {f"{int(y):04d}-{int(m):02d}": n for y, m, n in query.select(
-        column.year, column.month, fn.COUNT(fn.DISTINCT(query.model._meta.primary_key)))
-        .group_by(column.year, column.month).tuples()}
+def month_of(column):
+    """'YYYY-MM' computed by the database itself (peewee's portable date_part is a Python
+    function on SQLite, called per row)."""
+    if isinstance(db.obj, PostgresqlDatabase):
+        return fn.to_char(column, "YYYY-MM")
+    return fn.strftime("%Y-%m", column)
+
+
+def _per_month(query, column, months: list[str], distinct=None) -> list[int]:
+    month = month_of(column)
+    counted = fn.COUNT(fn.DISTINCT(distinct)) if distinct is not None else fn.COUNT(SQL("*"))
+    counts = dict(query.select(month, counted).group_by(month).tuples())
     return [counts.get(m, 0) for m in months]
 
 
@@ -55,11 +67,8 @@ def new_and_churned(user, months: list[str]) -> dict[str, list[int]]:
         (Change.action == "archive") | ((Change.field == "stage") & (Change.new == "lost")))
     if not user.sees_all_customers:
         churn = churn.where(Change.record_id.in_(Customer.select(Customer.id).where(Customer.owner == user.id)))
-    churn_counts = {f"{int(y):04d}-{int(m):02d}": n for y, m, n in churn.select(
-        Change.at.year, Change.at.month, fn.COUNT(fn.DISTINCT(Change.record_id)))
-        .group_by(Change.at.year, Change.at.month).tuples()}
     return {"new customers": _per_month(new, Customer.created_at, months),
-            "churned": [churn_counts.get(m, 0) for m in months]}
+            "churned": _per_month(churn, Change.at, months, distinct=Change.record_id)}
 
 
 def _as_date(value) -> dt.date:
@@ -77,7 +86,9 @@ def touches(user, months: list[str]) -> dict[str, list[int]]:
     start, index = _first_day(months[0]), {m: i for i, m in enumerate(months)}
     last = months[-1]
     end = dt.date(int(last[:4]) + (last[5:] == "12"), int(last[5:]) % 12 + 1, 1)
-    done = _scope(Interaction.select().join(Customer).where(Interaction.at >= start), user)
+    done = Interaction.select().where(Interaction.at >= start)
+    if not user.sees_all_customers:  # the join is only needed to scope a rep's book
+        done = _scope(done.join(Customer), user)
     planned = [0] * len(months)
     made_on = fn.DATE(CarePlan.created_at)
     groups = _scope(CarePlan.select(CarePlan.next_due, CarePlan.interval_days, made_on,
@@ -110,6 +121,26 @@ def sync_health() -> dict:
         return {"ran": False, "unresolved_conflicts": unresolved}
     return {"ran": True, "status": run.status, "finished_at": run.finished_at, "error": run.error,
             "unresolved_conflicts": unresolved}
+
+
+FRESH_SECONDS = 60  # the monthly review does not need to-the-second figures
+_cache: dict[tuple, tuple[float, dict]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached_figures(user, today: dt.date) -> dict[str, dict]:
+    """`figures`, kept for a minute per book (all customers, or one rep's), so a busy
+    dashboard does not re-aggregate 100,000 customers on every view."""
+    key = ("all" if user.sees_all_customers else user.id, today)
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit and now - hit[0] < FRESH_SECONDS:
+            return hit[1]
+    result = figures(user, today)
+    with _cache_lock:
+        _cache[key] = (now, result)
+    return result
 
 
 def figures(user, today: dt.date) -> dict[str, dict]:

@@ -109,3 +109,10 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_cache():
+    """The dashboard keeps figures for a minute; each test starts from its own database."""
+    from backoffice import reports
+    reports._cache.clear()

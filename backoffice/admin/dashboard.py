@@ -20,13 +20,13 @@ class DashboardView(SecureView):
     @expose("/")
     def index(self):
         today = clock.today()
-        return self.render("admin/dashboard.html", figures=reports.figures(current_user, today),
+        return self.render("admin/dashboard.html", figures=reports.cached_figures(current_user, today),
                            sync=reports.sync_health(), today=today)
 
     @expose("/<figure_name>.csv")
     def figure_csv(self, figure_name: str):
         name = figure_name  # Flask-Admin keeps the word "name" for itself
-        figures = reports.figures(current_user, clock.today())
+        figures = reports.cached_figures(current_user, clock.today())
         if name not in figures:
             abort(404)
         figure = figures[name]
