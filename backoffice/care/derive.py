@@ -11,7 +11,7 @@ from ..db import db
 from ..models import Change, Customer, Interaction, utcnow
 from ..models.base import as_text
 from . import clock
-from .playbook import CHUNK, _chunks
+from .playbook import CHUNK, _chunks, insert_changes
 
 DERIVED = ("tier", "closeness", "churn_risk")
 
@@ -84,6 +84,5 @@ def derive(settings: dict, customer_ids: Iterable[int] | None = None,
                 Customer.update({getattr(Customer, name): value, Customer.updated_at: utcnow()}).where(
                     Customer.id.in_(part)).execute()
             changed.setdefault(name, []).extend(ids)
-        for part in _chunks(history, CHUNK):
-            Change.insert_many(part).execute()
+        insert_changes(history)
     return changed

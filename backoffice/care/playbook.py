@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from .. import actors
+from ..bulk import insert_rows
 from ..db import db
 from ..models import CarePlan, Change, Customer, PlaybookStep, User, new_ref, utcnow
 from . import clock
@@ -15,6 +16,22 @@ CHUNK = 500  # ids per IN (...) clause: well under every database's parameter li
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+CHANGE_FIELDS = ("at", "actor_kind", "actor_label", "user", "table", "record_id", "record_ref",
+                 "action", "field", "old", "new")
+
+
+def insert_changes(rows: list[dict]) -> None:
+    """History rows in bulk (one prepared statement; see backoffice.bulk)."""
+    insert_rows(Change, list(CHANGE_FIELDS), [tuple(r[name] for name in CHANGE_FIELDS) for r in rows])
+
+
+def created(record, actor) -> dict:
+    """One history row for a record made in bulk: its values are the record itself, so the
+    row says who made it and when; later edits are recorded field by field."""
+    (row,) = Change.rows_for(record, None, {"ref": getattr(record, "ref", None)}, actor)
+    return {**row, "field": None, "new": None}
 
 
 def _sales_lead_id() -> int | None:
@@ -77,12 +94,10 @@ def evaluate(customer_ids: Iterable[int], today: dt.date | None = None,
 def _create(rows: list[dict], actor) -> None:
     if not rows:
         return
-    CarePlan.insert_many(rows).execute()
-    history = []
-    for plan in CarePlan.select().where(CarePlan.ref.in_([r["ref"] for r in rows])):
-        history.extend(Change.rows_for(plan, None, plan.tracked_values(), actor))
-    for part in _chunks(history):
-        Change.insert_many(part).execute()
+    names = list(rows[0])
+    insert_rows(CarePlan, names, [tuple(r[n] for n in names) for r in rows])
+    made = CarePlan.select(CarePlan.id, CarePlan.ref).where(CarePlan.ref.in_([r["ref"] for r in rows]))
+    insert_changes([created(plan, actor) for plan in made])
 
 
 def _retire(plans: list[CarePlan], actor) -> None:
@@ -95,5 +110,4 @@ def _retire(plans: list[CarePlan], actor) -> None:
     for plan in plans:
         history.extend(Change.rows_for(plan, {"status": plan.status, "archived": "no"},
                                        {"status": "done", "archived": "yes"}, actor))
-    for part in _chunks(history):
-        Change.insert_many(part).execute()
+    insert_changes(history)

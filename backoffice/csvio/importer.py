@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 from .. import actors, rules
 from ..care import playbook
+from ..care.playbook import created, insert_changes
+from ..bulk import insert_rows
 from ..db import db
-from ..models import Change, Customer, Industry, User, new_ref, rules_context
+from ..models import Customer, Industry, User, new_ref, rules_context
 from .reading import IMPORTABLE, BadFile, rows
 
 CHUNK = 500
@@ -127,13 +129,12 @@ def import_rows(checked: Checked, settings: dict, actor: actors.Actor,
         for start in range(0, len(checked.good), CHUNK):
             part = [_model_row(v, industries, owners, settings["tiers"])
                     for _, v in checked.good[start:start + CHUNK]]
-            Customer.insert_many(part).execute()
-            history = []
-            for customer in Customer.select().where(Customer.ref.in_([r["ref"] for r in part])):
-                ids.append(customer.id)
-                history.extend(Change.rows_for(customer, None, customer.tracked_values(), actor))
-            for h in range(0, len(history), CHUNK):
-                Change.insert_many(history[h:h + CHUNK]).execute()
+            names = list(part[0])
+            insert_rows(Customer, names, [tuple(r[n] for n in names) for r in part])
+            made = list(Customer.select(Customer.id, Customer.ref)
+                        .where(Customer.ref.in_([r["ref"] for r in part])))
+            ids.extend(c.id for c in made)
+            insert_changes([created(c, actor) for c in made])
             progress(len(part))
         # The new customers get their tier and stage plans in the same transaction.
         playbook.evaluate(ids, actor=actor)
