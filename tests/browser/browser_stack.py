@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -260,3 +261,23 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+def list_count(page) -> int:
+    """The number the list's tab shows, e.g. "List (12)"."""
+    text = page.locator(".nav-tabs .nav-link.active, .nav .nav-link.active").first.inner_text()
+    match = re.search(r"\((\d+)\)", text)
+    return int(match.group(1)) if match else 0
+
+
+def add_filter(page, group: str, choice: str) -> None:
+    """Use the list's Add Filter menu as a person would: pick the filter, pick a choice, Apply."""
+    page.get_by_role("link", name="Add Filter").click()
+    page.locator("a.filter", has_text=re.compile(rf"^\s*{re.escape(group)}\s*$")).click()
+    row = page.locator("table.filters tr").last
+    row.locator(".select2-container.filter-val .select2-choice").click()  # the value picker
+    page.locator(".select2-drop-active .select2-results li").filter(
+        has_text=re.compile(rf"^\s*{re.escape(choice)}\s*$")).click()
+    expect(row.locator(".select2-container.filter-val .select2-chosen")).to_have_text(choice)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply").click()

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.browser_stack import screenshot, sign_in
+from tests.browser.browser_stack import add_filter, list_count, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -129,25 +129,6 @@ def test_today_and_dashboard_render_with_their_charts(signed_in):
     wait_for_charts(page)
     screenshot(page, "dashboard")
     assert page.problems.all() == [], "\n".join(page.problems.all())
-
-
-def list_count(page) -> int:
-    """The number the list's tab shows, e.g. "List (12)"."""
-    text = page.locator(".nav-tabs .nav-link.active, .nav .nav-link.active").first.inner_text()
-    match = re.search(r"\((\d+)\)", text)
-    return int(match.group(1)) if match else 0
-
-
-def add_filter(page, group: str, value: str) -> None:
-    """Use the list's Add Filter menu as a person would, then apply it."""
-    page.get_by_role("link", name="Add Filter").click()
-    page.locator("a.filter", has_text=re.compile(rf"^\s*{re.escape(group)}\s*$")).click()
-    row = page.locator("table.filters tr").last
-    row.locator(".select2-container.filter-val .select2-choice").click()  # the value picker
-    page.locator(".select2-drop-active .select2-results li", has_text=value).first.click()
-    expect(row.locator("select.filter-val")).to_have_value(value)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Apply").click()
 
 
 def test_a_manager_downloads_exactly_the_filtered_customers(signed_in, stack):

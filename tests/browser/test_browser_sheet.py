@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.browser_stack import ALPHA, BRAVO, screenshot
+from tests.browser.browser_stack import ALPHA, BRAVO, add_filter, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -143,7 +143,8 @@ def test_a_row_deleted_on_the_sheet_archives_the_customer_who_can_be_restored(ad
     assert customer(stack, victim.name).archived
     admin.goto("/admin/customers/?search=" + victim.ref)
     expect(admin.locator("table.model-list")).not_to_contain_text(victim.name)
-    admin.goto("/admin/customers/?flt0_archived_show=only")
+    admin.goto("/admin/customers/")
+    add_filter(admin, "Archived", "archived only")
     line = admin.locator("table.model-list tbody tr").filter(has_text=victim.name)
     expect(line).to_have_count(1)
 
