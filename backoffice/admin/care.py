@@ -79,7 +79,7 @@ class CarePlanView(MarkDoneMixin, ExportMixin, CustomerScopedView):
         super().__init__(*args, **kwargs)
 
     def base_query(self):
-        owner = User.alias()
+        owner = export_columns.PLAN_OWNER
         return (CarePlan.select(CarePlan, Customer, owner).join(Customer).switch(CarePlan)
                 .join(owner, JOIN.LEFT_OUTER, on=(CarePlan.owner == owner.id)).switch(CarePlan)
                 .where(~CarePlan.archived))
@@ -119,7 +119,7 @@ class InteractionView(ExportMixin, CustomerScopedView):
         super().__init__(*args, **kwargs)
 
     def base_query(self):
-        by = User.alias()
+        by = export_columns.INTERACTION_BY
         return (Interaction.select(Interaction, Customer, by).join(Customer).switch(Interaction)
                 .join(by, JOIN.LEFT_OUTER, on=(Interaction.user == by.id)).switch(Interaction))
 

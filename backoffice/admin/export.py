@@ -6,7 +6,7 @@ from flask_admin import expose
 from flask_login import current_user
 
 from ..care import clock
-from ..csvio.export import csv_lines, in_chunks
+from ..csvio.export import csv_lines, rows_of
 
 
 class ExportMixin:
@@ -23,7 +23,8 @@ class ExportMixin:
         query = self.filtered_query(view_args.search, view_args.filters)
         mask = not current_user.may_export_contacts
         bom = request.args.get("bom") == "1"
-        lines = csv_lines(in_chunks(query), self.export_columns, mask_contacts=mask, bom=bom)
+        lines = csv_lines(rows_of(query, self.export_columns), self.export_columns,
+                          mask_contacts=mask, bom=bom)
         filename = f"{self.export_name}-{clock.today().isoformat()}.csv"
         return Response(stream_with_context(lines), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"',

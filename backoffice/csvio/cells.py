@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-TEXT_KINDS = ("text", "email")
 
 
 def neutralise(text: str) -> str:
@@ -36,13 +36,56 @@ def as_cell(value) -> str:
     return str(value)
 
 
-def render(value, kind: str, *, mask_contacts: bool) -> str:
-    """kind: text | email | phone | typed (numbers, money, dates, choices made by the product)."""
-    cell = as_cell(value)
-    if not cell:
-        return cell
+# Values arrive as the database driver gives them (SQLite: text dates, 0/1, floats;
+# PostgreSQL: date objects, booleans, Decimals), so each kind accepts both.
+
+def _text(value) -> str:
+    return "" if value is None else neutralise(str(value))
+
+
+def _typed(value) -> str:
+    return as_cell(value)
+
+
+def _money(value) -> str:
+    if value is None:
+        return ""
+    return f"{Decimal(str(value)):.2f}"
+
+
+def _flag(value) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _date(value) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
+
+
+def _datetime(value) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, dt.datetime) else str(value)[:19]
+
+
+def _masked(value) -> str:
+    return "" if value is None or value == "" else mask(str(value))
+
+
+RENDERERS: dict[str, Callable] = {"text": _text, "typed": _typed, "money": _money, "bool": _flag,
+                                  "date": _date, "datetime": _datetime, "phone": _typed, "email": _text}
+TEXT_KINDS = frozenset({"text", "email"})
+AS_IS_KINDS = frozenset({"typed", "date", "phone"})  # phones are validated E.164: kept intact  # the csv module writes None as "" and dates as ISO
+RISKY_FIRST = frozenset("=+-@\t\r\n ")  # a first character that may start a formula
+
+
+def renderer(kind: str, *, mask_contacts: bool) -> Callable:
+    """The function that turns a raw value of this kind into its cell."""
     if kind in ("phone", "email") and mask_contacts:
-        return mask(cell)
-    if kind in TEXT_KINDS:
-        return neutralise(cell)
-    return cell
+        return _masked
+    return RENDERERS[kind]
+
+
+def render(value, kind: str, *, mask_contacts: bool) -> str:
+    return renderer(kind, mask_contacts=mask_contacts)(value)

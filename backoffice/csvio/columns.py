@@ -1,34 +1,32 @@
-"""The columns each list downloads: header, how to read it from a row, and what kind of value it is."""
+"""The columns each list downloads: header, the database column it reads, and its kind of value."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from peewee import Node
+
+from ..models import CarePlan, Change, Customer, Industry, Interaction, User
+
+# The joined users of plans and interactions: the list views join through these same aliases.
+PLAN_OWNER = User.alias("plan_owner")
+INTERACTION_BY = User.alias("interaction_by")
+
 
 @dataclass(frozen=True)
 class Column:
     header: str
-    get: Callable
+    source: Node  # the column as the list's query selects it
     kind: str | Callable = "text"  # or a function of the row, for history's old/new values
 
-    def kind_for(self, row) -> str:
-        return self.kind(row) if callable(self.kind) else self.kind
 
-
-def _attr(name: str, kind: str = "text") -> Column:
-    return Column(name, lambda row: getattr(row, name), kind)
-
-
-def _email_of(related: str) -> Callable:
-    def get(row):
-        user = getattr(row, related) if getattr(row, f"{related}_id") else None
-        return user.email if user else None
-    return get
-
-
-CUSTOMER_TYPED = ("kind", "employees", "annual_revenue", "annual_purchase", "stage", "tier",
-                  "tier_override", "closeness", "churn_risk", "first_contact", "cooperation_since",
-                  "birthday", "anniversary", "verified_at", "archived", "updated_at")
+CUSTOMER_KINDS = {
+    "kind": "typed", "employees": "typed", "annual_revenue": "money", "annual_purchase": "money",
+    "stage": "typed", "tier": "typed", "tier_override": "typed", "closeness": "typed",
+    "churn_risk": "typed", "first_contact": "date", "cooperation_since": "date", "birthday": "date",
+    "anniversary": "date", "verified_at": "date", "archived": "bool", "updated_at": "datetime",
+    "phone": "phone", "email": "email",
+}
 CUSTOMER_FIELDS = ("ref", "name", "kind", "credit_code", "industry", "region", "source",
                    "contact_name", "contact_title", "phone", "email", "address", "employees",
                    "annual_revenue", "annual_purchase", "stage", "tier", "tier_override",
@@ -39,40 +37,45 @@ CUSTOMER_FIELDS = ("ref", "name", "kind", "credit_code", "industry", "region", "
 
 def _customer_column(name: str) -> Column:
     if name == "owner":
-        return Column("owner", _email_of("owner"))
+        return Column("owner", User.email)
     if name == "industry":
-        return Column("industry", lambda c: c.industry.name if c.industry_id else None)
-    if name in ("phone", "email"):
-        return _attr(name, name)
-    return _attr(name, "typed" if name in CUSTOMER_TYPED else "text")
+        return Column("industry", Industry.name)
+    return Column(name, getattr(Customer, name), CUSTOMER_KINDS.get(name, "text"))
 
 
 CUSTOMERS = [_customer_column(name) for name in CUSTOMER_FIELDS]
 
 CARE_PLANS = [
-    _attr("ref"), Column("customer", lambda p: p.customer.name),
-    Column("customer_ref", lambda p: p.customer.ref), _attr("title"), _attr("action", "typed"),
-    _attr("channel", "typed"), _attr("interval_days", "typed"), _attr("next_due", "typed"),
-    _attr("last_done", "typed"), Column("owner", _email_of("owner")), _attr("status", "typed"),
-    _attr("notes"),
+    Column("ref", CarePlan.ref), Column("customer", Customer.name),
+    Column("customer_ref", Customer.ref), Column("title", CarePlan.title),
+    Column("action", CarePlan.action, "typed"), Column("channel", CarePlan.channel, "typed"),
+    Column("interval_days", CarePlan.interval_days, "typed"),
+    Column("next_due", CarePlan.next_due, "date"), Column("last_done", CarePlan.last_done, "date"),
+    Column("owner", PLAN_OWNER.email), Column("status", CarePlan.status, "typed"),
+    Column("notes", CarePlan.notes),
 ]
 
 INTERACTIONS = [
-    _attr("at", "typed"), Column("customer", lambda i: i.customer.name),
-    Column("customer_ref", lambda i: i.customer.ref), _attr("channel", "typed"),
-    Column("by", _email_of("user")), _attr("summary"), _attr("feedback"),
-    _attr("sentiment", "typed"), _attr("next_action"), _attr("responded_at", "typed"),
+    Column("at", Interaction.at, "datetime"), Column("customer", Customer.name),
+    Column("customer_ref", Customer.ref), Column("channel", Interaction.channel, "typed"),
+    Column("by", INTERACTION_BY.email), Column("summary", Interaction.summary),
+    Column("feedback", Interaction.feedback), Column("sentiment", Interaction.sentiment, "typed"),
+    Column("next_action", Interaction.next_action),
+    Column("responded_at", Interaction.responded_at, "datetime"),
 ]
 
+_FIELD_AT = 7  # where "field" sits in a history row (after the id the export reads first)
 
-def _history_value_kind(change) -> str:
+
+def _history_value_kind(row) -> str:
     """A changed phone or email is a contact detail in the history too."""
-    return change.field if change.field in ("phone", "email") else "text"
+    return row[_FIELD_AT] if row[_FIELD_AT] in ("phone", "email") else "text"
 
 
 CHANGES = [
-    _attr("at", "typed"), Column("who", lambda c: c.actor_label), Column("source", lambda c: c.actor_kind, "typed"),
-    Column("kind", lambda c: c.table, "typed"), Column("record", lambda c: c.record_ref),
-    _attr("action", "typed"), _attr("field"), Column("old", lambda c: c.old, _history_value_kind),
-    Column("new", lambda c: c.new, _history_value_kind),
+    Column("at", Change.at, "datetime"), Column("who", Change.actor_label),
+    Column("source", Change.actor_kind, "typed"), Column("kind", Change.table, "typed"),
+    Column("record", Change.record_ref), Column("action", Change.action, "typed"),
+    Column("field", Change.field), Column("old", Change.old, _history_value_kind),
+    Column("new", Change.new, _history_value_kind),
 ]

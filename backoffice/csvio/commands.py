@@ -65,7 +65,7 @@ def export_customers_command(file: Path, bom: bool, archived: bool):
 
     from ..models import Customer, Industry, User
     from .columns import CUSTOMERS
-    from .export import csv_lines, in_chunks
+    from .export import csv_lines, rows_of
     _open_db()
     query = (Customer.select(Customer, User, Industry)
              .join(User, JOIN.LEFT_OUTER, on=(Customer.owner == User.id)).switch(Customer)
@@ -75,7 +75,7 @@ def export_customers_command(file: Path, bom: bool, archived: bool):
     total = query.count()
     with file.open("w", encoding="utf-8", newline="") as out, \
             click.progressbar(length=total, label="Exporting") as bar:
-        for number, line in enumerate(csv_lines(in_chunks(query), CUSTOMERS, mask_contacts=False,
+        for number, line in enumerate(csv_lines(rows_of(query, CUSTOMERS), CUSTOMERS, mask_contacts=False,
                                                 bom=bom)):
             out.write(line)
             if number and number % 1000 == 0:
