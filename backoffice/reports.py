@@ -8,7 +8,6 @@ import time
 from peewee import JOIN, SQL, PostgresqlDatabase, fn
 
 from .db import db
-
 from .models import CarePlan, Change, Conflict, Customer, Industry, Interaction, SyncRun, User
 
 

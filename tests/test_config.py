@@ -63,7 +63,7 @@ def test_cli_prints_the_config_error_instead_of_a_traceback(tmp_path):
 
 
 def test_example_config_lists_every_key():
-    from pathlib import Path
     import tomllib
+    from pathlib import Path
     example = tomllib.loads((Path(__file__).parent.parent / "config.example.toml").read_text())
     assert {s: set(v) for s, v in example.items()} == {s: set(v) for s, v in config.DEFAULTS.items()}

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from backoffice.csvio import importer
-from backoffice.csvio.reading import BadFile, decode
+from backoffice.csvio.reading import decode
 from backoffice.models import CarePlan, Change, Customer
 from tests.conftest import make_user
 from tests.factories import make_customer
@@ -116,6 +116,7 @@ def test_excel_encodings_are_read(app, manager, encoding):
 
 def test_a_file_in_the_export_layout_can_be_imported(app, manager):
     import csv
+
     from backoffice.csvio.columns import CUSTOMER_FIELDS
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CUSTOMER_FIELDS)

@@ -80,8 +80,8 @@ def test_nothing_changes_when_everything_is_current(app):
 
 
 def test_saving_a_customer_in_the_panel_derives_and_plans(app, client, auth):
-    from tests.conftest import make_user
     from backoffice.models import CarePlan
+    from tests.conftest import make_user
     make_user()
     auth.login()
     token = auth.csrf_token("/admin/customers/new/")

@@ -4,8 +4,18 @@ from __future__ import annotations
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from ..models import (CarePlan, Change, Conflict, Customer, Industry, Interaction, PlaybookStep,
-                      SyncRun, Tag, User)
+from ..models import (
+    CarePlan,
+    Change,
+    Conflict,
+    Customer,
+    Industry,
+    Interaction,
+    PlaybookStep,
+    SyncRun,
+    Tag,
+    User,
+)
 from ..security import csp_nonce
 from .care import CarePlanView, InteractionView, PlaybookStepView
 from .customer_import import CustomerImportView

@@ -8,12 +8,12 @@ from peewee import JOIN
 from wtforms import ValidationError
 
 from .. import rules
-from ..models import CarePlan, Customer, Interaction, User
 from ..csvio import columns as export_columns
+from ..models import CarePlan, Customer, Interaction, User
 from .base import SecureModelView
-from .export import ExportMixin
 from .care_done import MarkDoneMixin
 from .customers import owner_options
+from .export import ExportMixin
 from .filters import ChoiceFilter, DueFilter, RelatedFilter
 from .forms import rule_field
 

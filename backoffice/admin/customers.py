@@ -9,8 +9,8 @@ from peewee import JOIN
 from wtforms import ValidationError
 
 from .. import rules
-from ..models import CarePlan, Change, Customer, Industry, Interaction, Tag, User
 from ..csvio import columns as export_columns
+from ..models import CarePlan, Change, Customer, Industry, Interaction, Tag, User
 from .base import SecureModelView, request_sync
 from .export import ExportMixin
 from .filters import ArchivedFilter, ChoiceFilter, EmptyFilter, RelatedFilter, TagFilter

@@ -8,7 +8,6 @@ from wtforms.widgets import DateInput
 from .. import rules
 from ..models import rules_context
 
-
 RULE_SETS = {"customer": rules.customer_rules, "care plan": rules.plan_rules}
 
 

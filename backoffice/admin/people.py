@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_login import current_user
 from wtforms import PasswordField, ValidationError
 
-from ..models import Change, Industry, Tag, User
 from ..csvio import columns as export_columns
+from ..models import Change, User
 from .base import SecureModelView
 from .export import ExportMixin
 from .filters import ChoiceFilter

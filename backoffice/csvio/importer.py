@@ -5,9 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import actors, rules
+from ..bulk import insert_rows
 from ..care import playbook
 from ..care.playbook import created, insert_changes
-from ..bulk import insert_rows
 from ..db import db
 from ..models import Customer, Industry, User, new_ref, rules_context
 from .reading import IMPORTABLE, BadFile, rows

@@ -7,7 +7,6 @@ from .sync_state import Conflict, Lease, SyncBase, SyncRun
 from .users import LoginAttempt, User
 
 
-
 def rules_context(region: str = "CN"):
     """The dictionaries and logins the rules check against, read from the database."""
     from ..rules import Context

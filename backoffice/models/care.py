@@ -3,8 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, TextField)
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from .. import rules
 from .base import BaseModel, TrackedModel, new_ref, utcnow

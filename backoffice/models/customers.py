@@ -3,8 +3,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from peewee import (BooleanField, CharField, DateField, DateTimeField, DecimalField,
-                    ForeignKeyField, IntegerField, TextField)
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from .. import rules
 from .base import BaseModel, TrackedModel, new_ref, utcnow

@@ -1,8 +1,7 @@
 """What the sheet sync keeps: its runs, the agreed base snapshot, conflicts and the lease lock."""
 from __future__ import annotations
 
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
-                    TextField)
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .base import BaseModel, utcnow
 from .users import User
