@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from collections import Counter
 
 from hypothesis import strategies as st
@@ -10,7 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 
 from backoffice.care.hooks import customers_changed
 from backoffice.db import db
-from backoffice.models import Customer
+from backoffice.models import Customer, SyncBase
 from sync.cycle import run_cycle
 
 from . import checks
@@ -37,7 +38,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.new_rows: dict[str, tuple[dict[str, str], int]] = {}  # name -> typed meanings, epoch
         self.bad_rows: dict[str, int] = {}  # region token of a row that must not become a record
         self.known: set[str] = set()  # refs the model has seen exist
-        self.deleted: dict[str, int] = {}  # refs whose row staff deleted -> epoch
+        self.deleted: dict[str, tuple[int, bool]] = {}  # ref -> epoch, whether it had a base
         self.started = 0
         self.faulted = False
         self.hooked = False
@@ -75,18 +76,32 @@ class SyncMachine(RuleBasedStateMachine):
 
     def staff_type(self, ref: str, name: str, value) -> None:
         view = self.view()
+        if ref not in view.first:
+            return  # the row went away before a mid-cycle edit could land
         number = view.first[ref]
         self.w.type(number, view.column(HEADERS[name]), value)
         cell = self.view().cell(number, HEADERS[name])
         self.rejected.pop((ref, name), None)
+        if Customer.get(Customer.ref == ref).archived:
+            self.forget_sheet_side(ref)  # typed into a row the panel archived: see admin_archives
+            return
         meant = meaning(name, cell, self.ctx)
         if meant is INVALID:
             self.rejected[(ref, name)] = (shown(cell), self.started)
             previous = self.latest.get((ref, name))
             if previous is not None and previous.side == "sheet":
                 del self.latest[(ref, name)]  # typed over before it was synced: superseded
+        elif meant == self.agreed(ref, name):
+            previous = self.latest.get((ref, name))
+            if previous is not None and previous.side == "sheet":
+                del self.latest[(ref, name)]  # typed back to the agreed value: no edit left
         else:
             self.latest[(ref, name)] = Edit("sheet", meant, self.started)
+
+    def agreed(self, ref: str, name: str) -> str | None:
+        """What both sides last agreed on for this field (the sync's base), if anything."""
+        base = SyncBase.get_or_none(SyncBase.table == "customer", SyncBase.ref == ref)
+        return None if base is None else json.loads(base.data).get(name)
 
     def admin_save(self, ref: str, changes: dict[str, str]) -> None:
         customer = Customer.get(Customer.ref == ref)
@@ -221,7 +236,10 @@ class SyncMachine(RuleBasedStateMachine):
         else:
             rows = grid[:number - 1] + [[""] * len(grid[0])] + grid[number:]
         self.w.write_grid(rows, len(grid))
-        self.deleted[ref] = self.started
+        # A row the sync wrote but never recorded as agreed (it crashed before storing the base)
+        # looks to the next cycle like a panel record not yet shown: it is put back, not archived.
+        agreed = SyncBase.select().where(SyncBase.table == "customer", SyncBase.ref == ref).exists()
+        self.deleted[ref] = (self.started, agreed)
         self.forget_sheet_side(ref)
         STATS["staff deletes"] += 1
 
