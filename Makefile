@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test test-sqlite test-postgres lint soak bench
+.PHONY: install run test lint soak bench screenshots
 
 install: $(VENV)/.installed
 
@@ -23,3 +23,7 @@ lint: install
 
 bench: install
 	PYTHONPATH=. $(PY) -m bench.run
+
+# Refresh the README's pictures of the product from the browser tests.
+screenshots: install
+	SCREENSHOT_DIR=docs/screenshots $(VENV)/bin/pytest -q -m browser tests/browser
