@@ -22,7 +22,11 @@ def _create_app():
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
              add_version_option=False)
 def cli():
-    """Customer-care back-office."""
+    """Customer-care back-office.
+
+    The sheet sync's commands (sync, worker, sheet, run) join this group as plugins
+    (entry points in the `flask.commands` group), so this package never imports `sync`.
+    """
 
 
 def _open_db():
@@ -107,8 +111,3 @@ cli.add_command(export_customers_command)
 
 def init_app(app) -> None:
     """Commands are registered on the group; nothing to attach to the app."""
-
-try:  # the sheet sync adds `sync`, `worker`, `sheet init` and `run` when it is installed
-    import sync.cli  # noqa: E402,F401
-except ImportError:
-    pass

@@ -1,11 +1,9 @@
-"""The sync's commands on the `backoffice` group: sync, worker, sheet init and run."""
+"""The sync's commands, which the `backoffice` command finds as plugins: sync, worker, sheet init."""
 from __future__ import annotations
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-
-from backoffice.cli import cli
 
 from . import gateway
 from .columns import TABLES
@@ -24,7 +22,7 @@ def _needs_sheet(settings: dict) -> None:
             "(or sheet.emulator_url); see docs/sync.md")
 
 
-@cli.command("sync")
+@click.command("sync")
 @with_appcontext
 def sync_command():
     """Run one sync cycle now and print what it did."""
@@ -44,7 +42,7 @@ def sync_command():
         raise SystemExit(1)
 
 
-@cli.group("sheet")
+@click.group("sheet")
 def sheet_group():
     """The shared Google Sheet's layout."""
 
@@ -64,7 +62,7 @@ def sheet_init_command():
         click.echo(line)
 
 
-@cli.command("worker")
+@click.command("worker")
 @click.option("--workers", type=int, default=None, help="Worker threads (default: queue.workers).")
 def worker_command(workers):
     """Run the task queue consumer: the periodic sync, save-triggered syncs and care tasks."""
@@ -84,5 +82,3 @@ def worker_command(workers):
                                     worker_type="thread", periodic=True, check_worker_health=True)
     consumer.run()
 
-
-from . import run as _run  # noqa: E402,F401 - registers `backoffice run`

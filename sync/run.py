@@ -12,7 +12,6 @@ import click
 import requests
 
 from backoffice import config
-from backoffice.cli import cli
 
 LOCAL_SHEET_ID = "customer-care-local"
 WORKER = [sys.executable, "-c", "from backoffice.cli import cli; cli()", "worker"]
@@ -65,7 +64,7 @@ def use_local_sheet(port: int) -> str | None:
     return f"http://127.0.0.1:{port}/sheets/{spreadsheet_id}"
 
 
-@cli.command("run")
+@click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True, help="The panel's port.")
 @click.option("--sheet-port", type=int, default=8099, show_default=True,
