@@ -113,13 +113,19 @@ def overdue_by_owner(user, today: dt.date) -> dict[str, int]:
     return {(email or "no owner"): n for email, n in rows.group_by(User.email).order_by(User.email).tuples()}
 
 
+def last_sync_run():
+    """The latest run that did or tried work (skipped and running ones say nothing new)."""
+    return (SyncRun.select().where(SyncRun.status.not_in(["skipped", "running"]))
+            .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).first())
+
+
 def sync_health() -> dict:
-    run = SyncRun.latest()
+    run = last_sync_run()
     unresolved = Conflict.select().where(~Conflict.resolved).count()
     if run is None:
         return {"ran": False, "unresolved_conflicts": unresolved}
     return {"ran": True, "status": run.status, "finished_at": run.finished_at, "error": run.error,
-            "unresolved_conflicts": unresolved}
+            "stopped": run.status == "stopped", "unresolved_conflicts": unresolved}
 
 
 FRESH_SECONDS = 60  # the monthly review does not need to-the-second figures

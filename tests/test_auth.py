@@ -88,3 +88,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_inactive_user_cannot_sign_in(client, auth):
     make_user(active=False)
     assert auth.login().status_code == 401
+
+
+def test_signed_out_visitor_is_told_to_sign_in(client):
+    response = client.get("/admin/customers/", follow_redirects=True)
+    assert "Please sign in to see this page." in response.get_data(as_text=True)

@@ -118,3 +118,15 @@ def test_each_figure_downloads_as_csv(client, auth, book):
 def test_dashboard_refuses_anonymous_users(client, book):
     response = client.get("/admin/dashboard/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_stopped_sync_shows_a_banner_on_the_dashboard(client, auth, book):
+    SyncRun.create(status="ok")
+    SyncRun.create(status="stopped", error="Customers: 60 of 100 customers are missing from the sheet")
+    SyncRun.create(status="skipped", error="another sync cycle was running")
+    auth.login("boss@example.com")
+    page = client.get("/admin/dashboard/").get_data(as_text=True)
+    assert 'id="sync-stopped"' in page and "60 of 100 customers are missing" in page
+    SyncRun.create(status="ok")
+    reports._cache.clear()
+    assert 'id="sync-stopped"' not in client.get("/admin/dashboard/").get_data(as_text=True)

@@ -1,7 +1,7 @@
 """The secured base view: login and role checks, row scoping for reps, no hard deletes."""
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.tools import parse_like_term
@@ -28,6 +28,7 @@ class AccessMixin:
 
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
+            flash("Please sign in to see this page.")
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         abort(403)
 

@@ -6,6 +6,7 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
 
+from .. import reports
 from ..db import db
 from ..models import Conflict, SyncRun
 from .base import SecureModelView
@@ -23,8 +24,7 @@ def queue_cycle(trigger: str) -> bool:
 
 def stopped_run() -> SyncRun | None:
     """The latest finished run, when the mass-archive guard stopped it."""
-    latest = (SyncRun.select().where(SyncRun.status.not_in(["skipped", "running"]))
-              .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).first())
+    latest = reports.last_sync_run()
     return latest if latest is not None and latest.status == "stopped" else None
 
 
