@@ -27,3 +27,6 @@ bench: install
 # Refresh the README's pictures of the product from the browser tests.
 screenshots: install
 	SCREENSHOT_DIR=docs/screenshots $(VENV)/bin/pytest -q -m browser tests/browser
+
+soak: install
+	scripts/soak

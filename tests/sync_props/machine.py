@@ -7,7 +7,7 @@ import json
 from collections import Counter
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from backoffice.care.hooks import customers_changed
 from backoffice.db import db
@@ -378,6 +378,10 @@ class SyncMachine(RuleBasedStateMachine):
             checks.converged(self)
             checks.rows_and_records_match(self, covered)
         return run
+
+    @invariant()
+    def count_steps(self):
+        STATS["steps"] += 1  # invariants run after every step: the soak reports how many ran
 
     # -- quiescence ------------------------------------------------------------------------
 

@@ -6,9 +6,11 @@ import sys
 from collections import Counter
 
 
-def report(stats: Counter, out=sys.stdout) -> None:
+def report(stats: Counter, failed: bool, out=sys.stdout) -> None:
     print("\n== soak summary ==", file=out)
-    print(f"seed: {os.environ.get('SOAK_SEED', 'random')}", file=out)
+    print(f"seed: {os.environ.get('SOAK_SEED', 'random')}; examples asked: "
+          f"{os.environ.get('SOAK_EXAMPLES')}; failures: {1 if failed else 0} "
+          "(Hypothesis stops at the first and shrinks it; the minimal history is printed above)", file=out)
     for key in ("histories", "steps", "cycles", "run ok", "run failed", "run skipped"):
         print(f"{key:>28}: {stats.get(key, 0)}", file=out)
     groups = {"faults injected": "fault ", "crashes": "crash "}

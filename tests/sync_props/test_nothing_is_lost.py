@@ -13,9 +13,11 @@ PROFILE = "sync-soak" if os.environ.get("SOAK_EXAMPLES") else "sync-ci"
 
 def test_random_histories_lose_no_edit_and_converge(world):
     STATS.clear()
+    failed = True
     try:
         run_state_machine_as_test(machine_for(world), settings=settings.get_profile(PROFILE))
+        failed = False
     finally:
         if os.environ.get("SOAK_EXAMPLES"):
             from .soak import report
-            report(STATS)
+            report(STATS, failed)
