@@ -140,3 +140,39 @@ def test_filters_combine_and_reach_related_records(client, auth, two_reps):
     assert "Deal With Alice" in page and "Alice Co" not in page and "Bob Co" not in page
     page = client.get("/admin/customers/?search=bob@example").get_data(as_text=True)
     assert "Bob Co" in page and "Alice Co" not in page  # search reaches the owner's login
+
+
+def test_rep_customer_lookup_offers_only_their_own_book(client, auth, two_reps):
+    auth.login("alice@example.com")
+    found = client.get("/admin/care_plans/ajax/lookup/?name=customer&query=Co").get_json()
+    assert [label for _id, label in found] == [f"Alice Co ({two_reps[2].ref})"]
+    assert client.get("/admin/interactions/ajax/lookup/?name=customer&query=Bob").get_json() == []
+
+
+def test_rep_plan_lookup_hides_other_books(client, auth, two_reps):
+    _, _, mine, theirs = two_reps
+    make_plan(mine, title="Call Alice")
+    make_plan(theirs, title="Call Bob")
+    auth.login("alice@example.com")
+    found = client.get("/admin/interactions/ajax/lookup/?name=care_plan&query=Call").get_json()
+    assert [label.split(" · ")[0] for _id, label in found] == ["Call Alice"]
+
+
+def test_rep_plans_only_for_their_own_customers(client, auth, two_reps):
+    from backoffice.models import CarePlan
+    _, _, mine, theirs = two_reps
+    auth.login("alice@example.com")
+    token = auth.csrf_token("/admin/care_plans/new/")
+    for customer, title in ((mine, "Fine"), (theirs, "Sneaky")):
+        client.post("/admin/care_plans/new/", data={
+            "customer": customer.id, "title": title, "action": "call", "interval_days": "7",
+            "next_due": "2030-01-01", "status": "active", "csrf_token": token})
+    assert CarePlan.get(CarePlan.title == "Fine").customer_id == mine.id
+    assert not CarePlan.select().where(CarePlan.title == "Sneaky").exists()
+
+
+def test_plan_form_page_does_not_list_every_customer(client, auth, two_reps):
+    make_user()
+    auth.login()
+    page = client.get("/admin/care_plans/new/").get_data(as_text=True)
+    assert "Bob Co" not in page and "Alice Co" not in page  # names are looked up as you type

@@ -16,6 +16,7 @@ from .customers import owner_options
 from .export import ExportMixin
 from .filters import ChoiceFilter, DueFilter, RelatedFilter
 from .forms import rule_field
+from .lookups import CarePlanLoader, CustomerLoader
 
 PLAN_RULE_FIELDS = {"title": {}, "interval_days": {}, "next_due": {"date": True},
                     "last_done": {"date": True}, "notes": {"long": True}}
@@ -36,18 +37,10 @@ class CustomerScopedView(SecureModelView):
     def lean_query(self):
         return self.scoped(self.model.select(self.model._meta.primary_key).join(Customer))
 
-    def _limit_form(self, form):
-        if hasattr(form, "customer"):
-            form.customer.query = (Customer.select().where(~Customer.archived).order_by(Customer.name))
-            if not current_user.sees_all_customers:
-                form.customer.query = form.customer.query.where(Customer.owner == current_user.id)
-        return form
-
-    def create_form(self, obj=None):
-        return self._limit_form(super().create_form(obj))
-
-    def edit_form(self, obj=None):
-        return self._limit_form(super().edit_form(obj))
+    def __init__(self, *args, **kwargs):
+        self.form_ajax_refs = {"customer": CustomerLoader("customer"),
+                               **getattr(self, "extra_ajax_refs", {})}
+        super().__init__(*args, **kwargs)
 
 
 class CarePlanView(MarkDoneMixin, ExportMixin, CustomerScopedView):
@@ -99,6 +92,7 @@ class CarePlanView(MarkDoneMixin, ExportMixin, CustomerScopedView):
 
 
 class InteractionView(ExportMixin, CustomerScopedView):
+    extra_ajax_refs = {"care_plan": CarePlanLoader("care_plan")}
     export_columns, export_name = export_columns.INTERACTIONS, "interactions"
     column_list = ("at", "customer", "channel", "user", "summary", "sentiment", "next_action")
     column_labels = {"at": "When", "user": "By", "next_action": "Next action"}
@@ -122,12 +116,6 @@ class InteractionView(ExportMixin, CustomerScopedView):
         by = export_columns.INTERACTION_BY
         return (Interaction.select(Interaction, Customer, by).join(Customer).switch(Interaction)
                 .join(by, JOIN.LEFT_OUTER, on=(Interaction.user == by.id)).switch(Interaction))
-
-    def _limit_form(self, form):
-        form = super()._limit_form(form)
-        if hasattr(form, "care_plan"):
-            form.care_plan.query = CarePlan.select().where(~CarePlan.archived).order_by(CarePlan.title)
-        return form
 
     def on_model_change(self, form, model, is_created):
         if is_created:
