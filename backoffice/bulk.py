@@ -34,3 +34,28 @@ def insert_rows(model, names: list[str], rows: list[tuple]) -> None:
     else:
         marks = ", ".join("?" for _ in fields)
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", converted)
+
+
+def ids_by_ref(model, refs: list[str]) -> dict[str, int]:
+    """{ref: id} for the given refs, in pages; plain SQL, as peewee renders each value slowly."""
+    found: dict[str, int] = {}
+    table, mark = f'"{model._meta.table_name}"', db.obj.param
+    for start in range(0, len(refs), PAGE):
+        part = refs[start:start + PAGE]
+        sql = f'SELECT "ref", "id" FROM {table} WHERE "ref" IN ({", ".join(mark for _ in part)})'
+        found.update(db.execute_sql(sql, part).fetchall())
+    return found
+
+
+def fresh_refs(model, prefix: str, count: int) -> list[str]:
+    """`count` new record ids, unique among themselves and not used by any `model` row.
+
+    Random ids collide now and then once there are hundreds of thousands of them, and one
+    collision would fail a whole all-or-nothing import, so clashes are drawn again here."""
+    from .models import new_ref
+    refs: set[str] = set()
+    while len(refs) < count:
+        drawn = list({new_ref(prefix) for _ in range(count - len(refs))} - refs)
+        taken = ids_by_ref(model, drawn)
+        refs.update(ref for ref in drawn if ref not in taken)
+    return list(refs)

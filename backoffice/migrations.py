@@ -11,7 +11,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
 
 from . import rules
 from .db import db
-from .models import ALL_MODELS, BaseModel, Industry, PlaybookStep, Tag, utcnow
+from .models import ALL_MODELS, BaseModel, ImportJob, Industry, PlaybookStep, Tag, utcnow
 
 
 class SchemaVersion(BaseModel):
@@ -22,6 +22,7 @@ class SchemaVersion(BaseModel):
 # (version, description, function(migrator)). Append only; never edit a released step.
 STEPS: list[tuple[int, str, object]] = [
     (1, "initial schema", lambda migrator: None),
+    (2, "customer import jobs", lambda migrator: db.create_tables([ImportJob], safe=True)),
 ]
 
 LATEST = STEPS[-1][0]

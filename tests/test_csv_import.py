@@ -87,7 +87,7 @@ def test_import_is_all_or_nothing(app, mixed_file, monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(playbook, "evaluate", broken)
+    monkeypatch.setattr(playbook, "for_new_customers", broken)
     with pytest.raises(RuntimeError):
         importer.import_rows(checked, app.config["BACKOFFICE"], actors.SYSTEM)
     assert Customer.select().count() == 1

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .. import actors
-from ..bulk import insert_rows
+from ..bulk import fresh_refs, ids_by_ref, insert_rows
 from ..db import db
-from ..models import CarePlan, Change, Customer, PlaybookStep, User, new_ref, utcnow
+from ..models import CarePlan, Change, Customer, PlaybookStep, User, utcnow
 from . import clock
 
 CHUNK = 500  # ids per IN (...) clause: well under every database's parameter limit
@@ -27,6 +27,13 @@ def insert_changes(rows: list[dict]) -> None:
     insert_rows(Change, list(CHANGE_FIELDS), [tuple(r[name] for name in CHANGE_FIELDS) for r in rows])
 
 
+def insert_created(table: str, made: Iterable[tuple[int, str]], actor) -> None:
+    """The history rows of `created` for (id, ref) pairs, without building a model per record."""
+    at = utcnow()
+    insert_rows(Change, list(CHANGE_FIELDS), [(at, actor.kind, actor.label, actor.user_id, table, pk, ref,
+                                               "create", None, None, None) for pk, ref in made])
+
+
 def created(record, actor) -> dict:
     """One history row for a record made in bulk: its values are the record itself, so the
     row says who made it and when; later edits are recorded field by field."""
@@ -43,9 +50,46 @@ def wanted_steps(customer, steps: list[PlaybookStep]) -> set[int]:
     """The playbook steps that apply to a customer now; archived customers get none."""
     if customer.archived:
         return set()
+    return steps_for(customer.tier, customer.stage, steps)
+
+
+def steps_for(tier: str, stage: str, steps: list[PlaybookStep]) -> set[int]:
     return {s.id for s in steps
-            if (s.applies_to == "tier" and s.value == customer.tier)
-            or (s.applies_to == "stage" and s.value == customer.stage)}
+            if (s.applies_to == "tier" and s.value == tier) or (s.applies_to == "stage" and s.value == stage)}
+
+
+def _plan_row(customer_id: int, owner_id: int | None, step: PlaybookStep, lead: int | None,
+              today: dt.date) -> dict:
+    owner = lead if step.owned_by_sales_lead and lead else owner_id
+    return {"customer": customer_id, "title": step.title, "action": step.action, "channel": step.channel,
+            "interval_days": step.interval_days, "next_due": today, "owner": owner, "status": "active",
+            "playbook_step": step.id}
+
+
+def _active_steps() -> tuple[list[PlaybookStep], int | None]:
+    steps = list(PlaybookStep.select().where(PlaybookStep.active))
+    lead = _sales_lead_id() if any(s.owned_by_sales_lead for s in steps) else None
+    return steps, lead
+
+
+def for_new_customers(customers: list[tuple[int, str, str, int | None]], actor: actors.Actor,
+                      today: dt.date | None = None,
+                      progress: Callable[[int], None] = lambda n: None) -> int:
+    """Plans for customers just made, given as (id, tier, stage, owner id); returns how many.
+
+    The same plans `evaluate` would make, without reading anything back: a new customer has
+    no plans yet and is not archived. The caller owns the transaction."""
+    today = today or clock.today()
+    steps, lead = _active_steps()
+    by_id = {s.id: s for s in steps}
+    made = 0
+    for part in _chunks(customers, 2000):  # bounded memory, and a progress report per chunk
+        rows = [_plan_row(pk, owner, by_id[step_id], lead, today)
+                for pk, tier, stage, owner in part for step_id in sorted(steps_for(tier, stage, steps))]
+        _create(rows, actor)
+        made += len(rows)
+        progress(len(part))
+    return made
 
 
 def evaluate(customer_ids: Iterable[int], today: dt.date | None = None,
@@ -57,9 +101,8 @@ def evaluate(customer_ids: Iterable[int], today: dt.date | None = None,
     """
     today = today or clock.today()
     actor = actor or actors.current()
-    steps = list(PlaybookStep.select().where(PlaybookStep.active))
+    steps, lead = _active_steps()
     by_id = {s.id: s for s in steps}
-    lead = _sales_lead_id() if any(s.owned_by_sales_lead for s in steps) else None
     counts = {"created": 0, "retired": 0}
     for ids in _chunks(sorted(set(customer_ids))):
         customers = list(Customer.select(Customer.id, Customer.tier, Customer.stage,
@@ -75,13 +118,8 @@ def evaluate(customer_ids: Iterable[int], today: dt.date | None = None,
         for customer in customers:
             wanted = wanted_steps(customer, steps)
             have = existing.get(customer.id, {})
-            for step_id in sorted(wanted - have.keys()):
-                step = by_id[step_id]
-                owner = lead if step.owned_by_sales_lead and lead else customer.owner_id
-                new_rows.append({"ref": new_ref("CP"), "customer": customer.id, "title": step.title,
-                                 "action": step.action, "channel": step.channel,
-                                 "interval_days": step.interval_days, "next_due": today,
-                                 "owner": owner, "status": "active", "playbook_step": step_id})
+            new_rows.extend(_plan_row(customer.id, customer.owner_id, by_id[step_id], lead, today)
+                            for step_id in sorted(wanted - have.keys()))
             retire.extend(plan for step_id, plan in have.items() if step_id not in wanted)
         with db.atomic():
             _create(new_rows, actor)
@@ -95,9 +133,10 @@ def _create(rows: list[dict], actor) -> None:
     if not rows:
         return
     names = list(rows[0])
-    insert_rows(CarePlan, names, [tuple(r[n] for n in names) for r in rows])
-    made = CarePlan.select(CarePlan.id, CarePlan.ref).where(CarePlan.ref.in_([r["ref"] for r in rows]))
-    insert_changes([created(plan, actor) for plan in made])
+    refs = fresh_refs(CarePlan, "CP", len(rows))
+    insert_rows(CarePlan, ["ref", *names], [(ref, *(r[n] for n in names)) for ref, r in zip(refs, rows, strict=True)])
+    made = ids_by_ref(CarePlan, refs)
+    insert_created(CarePlan.history_table, ((made[ref], ref) for ref in refs), actor)
 
 
 def _retire(plans: list[CarePlan], actor) -> None:

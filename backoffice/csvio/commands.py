@@ -49,7 +49,7 @@ def import_customers_command(file: Path, dry_run: bool, login: str | None):
     if dry_run:
         click.echo("Dry run: nothing was saved.")
         return
-    with click.progressbar(length=len(checked.good), label="Importing") as bar:
+    with click.progressbar(length=importer.import_steps(checked), label="Importing") as bar:
         ids = importer.import_rows(checked, settings, actor, progress=bar.update)
     click.echo(f"Imported {len(ids):,} customers.")
 

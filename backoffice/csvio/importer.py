@@ -5,14 +5,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import actors, rules
-from ..bulk import insert_rows
+from ..bulk import fresh_refs, ids_by_ref, insert_rows
 from ..care import playbook
-from ..care.playbook import created, insert_changes
+from ..care.playbook import insert_created
 from ..db import db
-from ..models import Customer, Industry, User, new_ref, rules_context
+from ..models import Customer, Industry, User, rules_context
 from .reading import IMPORTABLE, BadFile, rows
 
-CHUNK = 500
+CHUNK = 1000  # rows per INSERT and per IN (...) lookup: well under every parameter limit
 SHOWN_PROBLEMS = 50
 
 
@@ -112,30 +112,39 @@ def _model_row(values: dict, industries: dict, owners: dict, tiers: dict) -> dic
     # Every row gets every column, so one multi-row INSERT fits them all.
     row = {name: values[name] if values.get(name) is not None else _default(name)
            for name in IMPORTABLE}
-    row["ref"] = new_ref("CU")
     row["industry"] = industries.get(values.get("industry"))
     row["owner"] = owners.get(values.get("owner"))
     row["tier"] = rules.tier_for(values.get("annual_purchase"), tiers["strategic_from"], tiers["key_from"])
     return row
 
 
+def import_steps(checked: Checked) -> int:
+    """How many progress steps `import_rows` reports: each good row once saved, once planned."""
+    return 2 * len(checked.good)
+
+
 def import_rows(checked: Checked, settings: dict, actor: actors.Actor,
                 progress: Callable[[int], None] = lambda n: None) -> list[int]:
-    """Insert the good rows in one transaction (all or nothing); returns the new customers' ids."""
+    """Insert the good rows and their playbook plans in one transaction (all or nothing).
+
+    Returns the new customers' ids. Nothing is read back but the ids of the rows just
+    written; `progress` is called between chunks (see `import_steps` for the total)."""
     industries = {i.name: i.id for i in Industry.select(Industry.id, Industry.name)}
     owners = {u.email: u.id for u in User.select(User.id, User.email)}
-    ids = []
+    ids, new = [], []
     with db.atomic():
         for start in range(0, len(checked.good), CHUNK):
             part = [_model_row(v, industries, owners, settings["tiers"])
                     for _, v in checked.good[start:start + CHUNK]]
+            for row, ref in zip(part, fresh_refs(Customer, "CU", len(part)), strict=True):
+                row["ref"] = ref
             names = list(part[0])
             insert_rows(Customer, names, [tuple(r[n] for n in names) for r in part])
-            made = list(Customer.select(Customer.id, Customer.ref)
-                        .where(Customer.ref.in_([r["ref"] for r in part])))
-            ids.extend(c.id for c in made)
-            insert_changes([created(c, actor) for c in made])
+            made = ids_by_ref(Customer, [r["ref"] for r in part])
+            ids.extend(made[r["ref"]] for r in part)
+            new.extend((made[r["ref"]], r["tier"], r["stage"], r["owner"]) for r in part)
+            insert_created(Customer.history_table, ((made[r["ref"]], r["ref"]) for r in part), actor)
             progress(len(part))
         # The new customers get their tier and stage plans in the same transaction.
-        playbook.evaluate(ids, actor=actor)
+        playbook.for_new_customers(new, actor, progress=progress)
     return ids

@@ -3,6 +3,7 @@ from .base import BaseModel, TrackedModel, new_ref, utcnow
 from .care import CarePlan, Interaction, PlaybookStep
 from .customers import Customer, Industry, Tag
 from .history import Change
+from .imports import ImportJob
 from .sync_state import Conflict, Lease, SyncBase, SyncRun
 from .users import LoginAttempt, User
 
@@ -15,8 +16,8 @@ def rules_context(region: str = "CN"):
 
 
 ALL_MODELS = [User, LoginAttempt, Industry, Tag, Customer, PlaybookStep, CarePlan, Interaction,
-              Change, SyncRun, SyncBase, Conflict, Lease]
+              Change, SyncRun, SyncBase, Conflict, Lease, ImportJob]
 
-__all__ = ["ALL_MODELS", "BaseModel", "CarePlan", "Change", "Conflict", "Customer", "Industry",
-           "Interaction", "Lease", "LoginAttempt", "PlaybookStep", "SyncBase", "SyncRun", "Tag",
+__all__ = ["ALL_MODELS", "BaseModel", "CarePlan", "Change", "Conflict", "Customer", "ImportJob",
+           "Industry", "Interaction", "Lease", "LoginAttempt", "PlaybookStep", "SyncBase", "SyncRun", "Tag",
            "TrackedModel", "User", "rules_context", "new_ref", "utcnow"]

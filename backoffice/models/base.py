@@ -18,7 +18,9 @@ def utcnow() -> dt.datetime:
 
 def new_ref(prefix: str) -> str:
     """A stable record id for the sheet's ID column; random so it is never re-used."""
-    return prefix + "-" + "".join(secrets.choice(REF_ALPHABET) for _ in range(8))
+    # 32 letters: the low five bits of a random byte pick one without bias, and one call
+    # for the 8 bytes is what keeps bulk imports of hundreds of thousands of records fast.
+    return prefix + "-" + "".join(REF_ALPHABET[b & 31] for b in secrets.token_bytes(8))
 
 
 def as_text(value) -> str | None:
