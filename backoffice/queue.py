@@ -26,3 +26,8 @@ def _open_database():
     from .db import db, init_database
     if db.obj is None:
         init_database(settings["database"]["url"])
+
+
+# The worker command imports this module: the task modules of backoffice itself are
+# registered here, after `huey` exists, so every consumer knows them by name.
+from .csvio import jobs as _customer_import_jobs  # noqa: E402,F401

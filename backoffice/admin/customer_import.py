@@ -1,74 +1,99 @@
-"""Import customers from CSV in the panel: upload, a dry-run preview, then confirm.
+"""Import customers from CSV in the panel: upload, a checked preview, then confirm.
 
-Managers and admins only: an import creates many records and names their owners, which is
-the managers' call; a rep who has a list of prospects hands it to a manager.
+The worker checks and imports (a file of 100,000 rows takes longer than a web request may);
+the pages show its progress. Managers and admins only: an import creates many records and
+names their owners, which is the managers' call; a rep who has a list of prospects hands it
+to a manager. An import is seen and confirmed only by whoever uploaded it, and by admins.
 """
 from __future__ import annotations
 
-import re
 import secrets
 from pathlib import Path
 
-from flask import Response, current_app, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 
-from .. import actors
-from ..csvio import importer
-from ..csvio.reading import BadFile, decode, template
+from ..csvio.reading import BadFile, decode, rows, template
+from ..models import ImportJob
 from .base import SecureView
 
-TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+def readable(data: bytes) -> None:
+    """Fail at once, with the reason, for a file the worker could not read at all."""
+    if next(rows(decode(data)), None) is None:
+        raise BadFile("The file has a header but no customer rows.")
 
 
-def _upload_path(token: str) -> Path:
+def _store(data: bytes, filename: str) -> ImportJob:
     folder = Path(current_app.config["BACKOFFICE"]["app"]["instance_path"]) / "imports"
     folder.mkdir(exist_ok=True)
-    # The user's id in the name: nobody can confirm someone else's upload.
-    return folder / f"{current_user.id}-{token}.csv"
+    path = folder / f"{current_user.id}-{secrets.token_hex(16)}.csv"
+    path.write_bytes(data)
+    return ImportJob.create(user=current_user.id, filename=(filename or "upload.csv")[:255], path=str(path))
 
 
 class CustomerImportView(SecureView):
     roles = ("admin", "manager")
 
-    def _check(self, data: bytes):
-        region = current_app.config["BACKOFFICE"]["phone"]["default_region"]
-        return importer.check(decode(data), region)
+    def _settings(self) -> tuple[str, dict]:
+        settings = current_app.config["BACKOFFICE"]
+        return settings["phone"]["default_region"], dict(settings["tiers"])
+
+    def _job(self, job_id: int) -> ImportJob:
+        job = ImportJob.visible_to(current_user).where(ImportJob.id == job_id).first()
+        if job is None:
+            abort(404)  # someone else's import looks exactly like a missing one
+        return job
+
+    def _page(self, status: int = 200):
+        recent = list(ImportJob.visible_to(current_user).order_by(ImportJob.id.desc()).limit(5))
+        return self.render("admin/customer_import.html", recent=recent), status
 
     @expose("/", methods=("GET", "POST"))
     def index(self):
         if request.method == "GET":
-            return self.render("admin/customer_import.html", checked=None)
+            return self._page()
         upload = request.files.get("file")
         data = upload.read() if upload else b""
         try:
-            checked = self._check(data)
+            readable(data)
         except BadFile as exc:
             flash(str(exc), "error")
-            return self.render("admin/customer_import.html", checked=None), 400
-        token = secrets.token_hex(16)
-        _upload_path(token).write_bytes(data)
-        return self.render("admin/customer_import.html", checked=checked, token=token,
-                           shown=checked.problems[:importer.SHOWN_PROBLEMS],
-                           filename=upload.filename if upload else "")
+            return self._page(400)
+        from ..csvio import jobs  # the queue is built on first use, not when the panel starts
+        job = _store(data, upload.filename if upload else "")
+        jobs.check_upload(job.id, self._settings()[0])
+        return redirect(url_for(".job", job_id=job.id))
 
-    @expose("/confirm", methods=("POST",))
-    def confirm(self):
-        token = request.form.get("token", "")
-        path = _upload_path(token) if TOKEN.match(token) else None
-        if path is None or not path.exists():
-            flash("That upload has expired or was already imported; upload the file again.", "error")
-            return redirect(url_for(".index"))
+    @expose("/<int:job_id>/")
+    def job(self, job_id: int):
+        from ..csvio import jobs
+        job = self._job(job_id)
+        done, total = jobs.progress_of(job)
+        return self.render("admin/customer_import_job.html", job=job, done=done, total=total,
+                           problems=job.problems)
+
+    @expose("/<int:job_id>/status.json")
+    def status(self, job_id: int):
+        from ..csvio import jobs
+        job = self._job(job_id)
+        done, total = jobs.progress_of(job)
+        return jsonify(status=job.status, done=done, total=total)
+
+    @expose("/<int:job_id>/confirm", methods=("POST",))
+    def confirm(self, job_id: int):
+        from ..csvio import jobs
+        job = self._job(job_id)
+        if not job.good_rows or not ImportJob.move(job.id, "ready", "importing"):
+            flash("This import was already confirmed, or has no row to import.", "error")
+            return redirect(url_for(".job", job_id=job.id))
         try:
-            checked = self._check(path.read_bytes())  # the database may have changed since
-        except BadFile as exc:
-            flash(str(exc), "error")
-            return redirect(url_for(".index"))
-        ids = importer.import_rows(checked, current_app.config["BACKOFFICE"],
-                                   actors.import_actor(current_user))
-        path.unlink()
-        flash(f"Imported {len(ids):,} customer(s); skipped {len(checked.problems):,} row(s).")
-        return redirect(url_for("customers.index_view"))
+            jobs.import_upload(job.id, *self._settings())
+        except Exception:
+            ImportJob.move(job.id, "importing", "ready")  # the queue is down: let them try again
+            raise
+        return redirect(url_for(".job", job_id=job.id))
 
     @expose("/template.csv")
     def template_csv(self):

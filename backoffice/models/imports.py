@@ -15,14 +15,13 @@ RUNNING = frozenset({"queued", "checking", "importing"})
 class ImportJob(BaseModel):
     user = ForeignKeyField(User, backref="import_jobs", on_delete="CASCADE")
     filename = CharField(max_length=255)  # as the user named it, for the page
-    stored_as = CharField(max_length=255)  # the upload's file name in the instance's imports folder
+    path = CharField(max_length=1000)  # where the upload is kept: the instance's imports folder
     status = CharField(max_length=10, choices=[(s, s) for s in STATUSES], default="queued", index=True)
     total_rows = IntegerField(default=0)
     good_rows = IntegerField(default=0)
     bad_rows = IntegerField(default=0)
     duplicate_rows = IntegerField(default=0)
     imported = IntegerField(default=0)
-    plans_created = IntegerField(default=0)
     progress_done = IntegerField(default=0)
     progress_total = IntegerField(default=0)
     problem_count = IntegerField(default=0)

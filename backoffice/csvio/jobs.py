@@ -1,0 +1,142 @@
+"""Customer imports run by the worker: check an upload, then import its good rows, with progress.
+
+The panel stores the upload and queues `check_upload`; the person reads the preview and
+confirms; the panel queues `import_upload`. The command line calls the same functions inline.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+
+from .. import actors
+from ..db import db
+from ..models import ImportJob, utcnow
+from ..queue import huey
+from . import importer
+from .reading import BadFile, decode
+
+log = logging.getLogger(__name__)
+
+
+def _key(job_id: int) -> str:
+    return f"customer-import-progress:{job_id}"
+
+
+class Progress:
+    """Rows done out of rows to do, kept in the queue's store rather than the database.
+
+    The import holds one write transaction for the whole batch (all or nothing). On SQLite a
+    progress row written through a second connection would wait for that very transaction,
+    and on PostgreSQL it would stay invisible until the end. The queue's store (its own SQLite
+    file, or Redis) takes the write at once, on every setup, and the panel reads it from there.
+    """
+
+    def __init__(self, job_id: int, total: int) -> None:
+        self.job_id, self.done, self.total = job_id, 0, total
+        self._save()
+
+    def __call__(self, rows: int) -> None:
+        self.done += rows
+        self._save()
+
+    def _save(self) -> None:
+        huey.put(_key(self.job_id), (min(self.done, self.total), self.total))
+
+    def finish(self) -> dict:
+        huey.delete(_key(self.job_id))
+        return {"progress_done": self.total, "progress_total": self.total}
+
+
+def progress_of(job: ImportJob) -> tuple[int, int]:
+    """(done, total) while the job runs, from the live store; else what the job row says."""
+    live = huey.get(_key(job.id), peek=True) if job.running else None
+    return tuple(live) if live else (job.progress_done, job.progress_total)
+
+
+def lines_in(text: str) -> int:
+    """Rows to check, counted before reading them (blank lines make it a little high)."""
+    return max(text.count("\n") - 1, 1)
+
+
+@contextmanager
+def _connected():
+    """The worker opens its own connection; inline (tests, the command line) it reuses the open one."""
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        yield
+    finally:
+        if opened:
+            db.close()
+
+
+def _counts(checked: importer.Checked) -> dict:
+    return {"total_rows": checked.total, "good_rows": len(checked.good), "bad_rows": checked.bad,
+            "duplicate_rows": checked.duplicates, "problem_count": len(checked.problems),
+            "problems_json": json.dumps(checked.problems[:importer.SHOWN_PROBLEMS], ensure_ascii=False)}
+
+
+def _fail(job_id: int, message: str) -> None:
+    ImportJob.update(status="failed", error=message, updated_at=utcnow(), finished_at=utcnow()).where(
+        ImportJob.id == job_id).execute()
+    huey.delete(_key(job_id))
+
+
+def check_job(job_id: int, region: str) -> None:
+    """Read and check the upload; the job becomes `ready` with its preview, or `failed`."""
+    if not ImportJob.move(job_id, "queued", "checking"):
+        return  # already checked, or the upload was withdrawn
+    job = ImportJob.get_by_id(job_id)
+    try:
+        text = decode(Path(job.path).read_bytes())
+        progress = Progress(job_id, lines_in(text))
+        checked = importer.check(text, region, progress=progress)
+    except BadFile as exc:
+        _fail(job_id, str(exc))
+        return
+    except Exception as exc:  # the person sees why on the page; the worker log has the trace
+        log.exception("checking import %s failed", job_id)
+        _fail(job_id, f"The check stopped: {exc}")
+        return
+    ImportJob.update(status="ready", updated_at=utcnow(), **_counts(checked), **progress.finish()).where(
+        ImportJob.id == job_id).execute()
+
+
+def import_job(job_id: int, region: str, tiers: dict) -> None:
+    """Check the upload again (the database may have changed since the preview), then import
+    its good rows and their plans in one transaction. The job says `done` in that same
+    transaction, so it is done exactly when the customers are there."""
+    job = ImportJob.get_by_id(job_id)
+    if job.status != "importing":
+        return
+    path = Path(job.path)
+    try:
+        text = decode(path.read_bytes())
+        progress = Progress(job_id, lines_in(text) + 2 * job.good_rows)
+        checked = importer.check(text, region, progress=progress)
+        progress.total = progress.done + importer.import_steps(checked)
+        with db.atomic():
+            ids = importer.import_rows(checked, {"tiers": tiers}, actors.import_actor(job.user),
+                                       progress=progress)
+            ImportJob.update(status="done", imported=len(ids), updated_at=utcnow(), finished_at=utcnow(),
+                             **_counts(checked), **progress.finish()).where(ImportJob.id == job_id).execute()
+    except Exception as exc:
+        log.exception("import %s failed", job_id)
+        _fail(job_id, f"Nothing was imported: {exc}")
+        return
+    path.unlink(missing_ok=True)
+
+
+@huey.task()
+def check_upload(job_id: int, region: str) -> None:
+    with _connected():
+        check_job(job_id, region)
+
+
+@huey.task()
+def import_upload(job_id: int, region: str, tiers: dict) -> None:
+    with _connected():
+        import_job(job_id, region, tiers)
