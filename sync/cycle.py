@@ -14,6 +14,7 @@ from . import gateway, lease, records
 from .columns import CUSTOMERS, PLANS, TABLES, Table, header_map, make_cleaner, raw_text, to_cell
 from .merge import MergeRules, Plan, SheetRow, TabInput, merge
 from .sheets import SheetError
+from .snapshot import load as load_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +139,8 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
     outcome = Outcome()
     tab_names = {t.key: sheet[t.tab_setting] for t in TABLES}
     tabs = gateway.read_tabs(spreadsheet, list(tab_names.values()))
-    snapshot = records.load(settings["phone"]["default_region"])
-    taken = {ref for side in snapshot.sides.values() for ref in (*side.models, *side.base)}
+    snapshot = load_snapshot(settings["phone"]["default_region"])
+    taken = {ref for side in snapshot.sides.values() for ref in (*side.ids, *side.base)}
     column_maps: dict[str, dict[str, int]] = {}
     customers_now = {ref: v["name"] for ref, v in snapshot.sides[CUSTOMERS.key].database.items()}
     for table in TABLES:

@@ -1,105 +1,30 @@
-"""The database side of a cycle: every synced record as plain text in a few queries, and plans applied in bulk."""
+"""The database side of a cycle: conflicts logged, and plans applied in bulk (the reading is sync.snapshot)."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from peewee import JOIN, Case, DateField, DecimalField, IntegerField, Value
+from peewee import Case, DateField, DecimalField, IntegerField, Value
 
-from backoffice import actors, rules
+from backoffice import actors
 from backoffice.db import db
-from backoffice.models import (
-    CarePlan,
-    Change,
-    Conflict,
-    Customer,
-    Industry,
-    SyncBase,
-    Tag,
-    User,
-    utcnow,
-)
+from backoffice.models import CarePlan, Change, Conflict, Customer, SyncBase, utcnow
 
-from .columns import CUSTOMERS, PLANS, Table, as_text
+from .columns import CUSTOMERS
 from .merge import Conflict as ConflictNote
 from .merge import Plan
+from .snapshot import Side, Snapshot
 
 CHUNK = 400  # rows per statement: far below SQLite's and PostgreSQL's parameter limits
 FOREIGN = {"owner": "owner", "industry": "industry", "customer_ref": "customer"}
 
 
-@dataclass
-class Side:
-    """One table as the merge sees it, plus the loaded models the writer needs."""
-    table: Table
-    database: dict[str, dict[str, str]] = field(default_factory=dict)
-    archived: set[str] = field(default_factory=set)
-    base: dict[str, dict[str, str]] = field(default_factory=dict)
-    models: dict[str, Any] = field(default_factory=dict)  # ref -> model instance (all, archived too)
-
-
-@dataclass
-class Snapshot:
-    sides: dict[str, Side]
-    ctx: rules.Context
-    users: dict[str, int]  # login -> id
-    industries: dict[str, int]  # name -> id
-
-
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def _texts(model, table: Table, extra: dict[str, Any]) -> dict[str, str]:
-    values = {}
-    for name in table.fields:
-        value = extra[name] if name in extra else getattr(model, name, None)
-        values[name] = as_text(value)
-    return values
-
-
-def load(region: str) -> Snapshot:
-    """Read both tables, the base and the dictionaries: a fixed number of queries, whatever the size."""
-    customers = Side(CUSTOMERS)
-    owner = User.alias()
-    query = (Customer.select(Customer, owner.email.alias("owner_login"), Industry.name.alias("industry_name"))
-             .join(owner, JOIN.LEFT_OUTER, on=(Customer.owner == owner.id)).switch(Customer)
-             .join(Industry, JOIN.LEFT_OUTER, on=(Customer.industry == Industry.id)).objects())
-    for c in query:
-        customers.models[c.ref] = c
-        if c.archived:
-            customers.archived.add(c.ref)
-            continue
-        values = _texts(c, CUSTOMERS, {"owner": c.owner_login, "industry": c.industry_name})
-        values["tier_override"] = as_text(c.tier_override)
-        customers.database[c.ref] = values
-    plans = Side(PLANS)
-    query = (CarePlan.select(CarePlan, Customer.ref.alias("customer_ref"),
-                             Customer.name.alias("customer_name"), owner.email.alias("owner_login"))
-             .join(Customer).switch(CarePlan)
-             .join(owner, JOIN.LEFT_OUTER, on=(CarePlan.owner == owner.id)).objects())
-    for p in query:
-        plans.models[p.ref] = p
-        if p.archived:
-            plans.archived.add(p.ref)
-            continue
-        plans.database[p.ref] = _texts(p, PLANS, {"owner": p.owner_login, "customer_ref": p.customer_ref,
-                                                  "customer_name": p.customer_name})
-    sides = {customers.table.key: customers, plans.table.key: plans}
-    for row in SyncBase.select():
-        if row.table in sides:
-            sides[row.table].base[row.ref] = json.loads(row.data)
-    users = {u.email: u.id for u in User.select(User.id, User.email, User.active)}
-    active = frozenset(u.email for u in User.select(User.email).where(User.active))
-    industries = {i.name: i.id for i in Industry.select()}
-    ctx = rules.Context(region=region, tags=Tag.names(), owners=active,
-                        industries=tuple(sorted(n for n in industries)))
-    return Snapshot(sides, ctx, users, industries)
 
 
 def log_conflicts(notes: list[tuple[str, ConflictNote]], run_id: int | None) -> int:
@@ -138,19 +63,20 @@ def _python(snapshot: Snapshot, model_class, name: str, text: str, customer_ids:
     return name, text
 
 
-def _stale(side: Side, refs: Iterable[str]) -> set[str]:
-    """Records the panel saved after we read them: left for the next cycle to merge again."""
-    model_class = type(next(iter(side.models.values()))) if side.models else None
-    loaded = {side.models[r].id: r for r in refs if r in side.models}
-    if not loaded or model_class is None:
-        return set()
-    stale = set()
-    ids = list(loaded)
-    for chunk in _chunks(ids):
-        for row in model_class.select(model_class.id, model_class.updated_at).where(model_class.id.in_(chunk)):
-            if row.updated_at != side.models[loaded[row.id]].updated_at:
-                stale.add(loaded[row.id])
-    return stale
+def _fresh(side: Side, model_class, refs: Iterable[str]) -> tuple[dict[str, Any], set[str]]:
+    """The records a plan touches, read now, and those that are stale: saved in the panel after the
+    snapshot was read (its `updated_at` moved), left for the next cycle to merge again."""
+    wanted = {side.ids[r]: r for r in refs if r in side.ids}
+    models: dict[str, Any] = {}
+    stale = set(wanted.values())  # a record not found again (never expected: none is deleted) waits too
+    loaded_at = model_class.updated_at.python_value
+    for chunk in _chunks(list(wanted)):
+        for model in model_class.select().where(model_class.id.in_(chunk)):
+            ref = wanted[model.id]
+            if model.updated_at == loaded_at(side.stamps[ref]):
+                models[ref] = model
+                stale.discard(ref)
+    return models, stale
 
 
 def apply(snapshot: Snapshot, plans: list[Plan]) -> dict[str, int]:
@@ -158,15 +84,15 @@ def apply(snapshot: Snapshot, plans: list[Plan]) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "archived": 0}
     actor = actors.SHEET
     history: list[dict] = []
-    customer_ids = {ref: m.id for ref, m in snapshot.sides[CUSTOMERS.key].models.items()}
+    customer_ids = dict(snapshot.sides[CUSTOMERS.key].ids)
     with db.atomic():
         for plan in plans:  # customers first: a new plan may point at a customer made just now
             side = snapshot.sides[plan.table.key]
             model_class = Customer if plan.table is CUSTOMERS else CarePlan
-            stale = _stale(side, [*plan.updates, *plan.archives])
+            models, stale = _fresh(side, model_class, [*plan.updates, *plan.archives])
             counts["created"] += _create(snapshot, plan, model_class, customer_ids, history, actor)
-            counts["updated"] += _update(snapshot, side, plan, model_class, customer_ids, stale, history, actor)
-            counts["archived"] += _archive(side, plan, model_class, stale, history, actor)
+            counts["updated"] += _update(snapshot, models, plan, model_class, customer_ids, stale, history, actor)
+            counts["archived"] += _archive(models, plan, model_class, stale, history, actor)
             _store_base(plan, stale)
         for chunk in _chunks(history, 200):
             Change.insert_many(chunk).execute()
@@ -211,14 +137,14 @@ def _default(model, model_field):
     return value
 
 
-def _update(snapshot, side: Side, plan: Plan, model_class, customer_ids, stale, history, actor) -> int:
+def _update(snapshot, models: dict[str, Any], plan: Plan, model_class, customer_ids, stale, history, actor) -> int:
     todo = {ref: changes for ref, changes in plan.updates.items() if ref not in stale}
     if not todo:
         return 0
     now = utcnow()
     by_field: dict[str, list[tuple[int, Any]]] = {}
     for ref, changes in todo.items():
-        model = side.models[ref]
+        model = models[ref]
         before = model.tracked_values()
         for name, text in changes.items():
             if name not in plan.table.fields or name == "customer_name":
@@ -228,7 +154,7 @@ def _update(snapshot, side: Side, plan: Plan, model_class, customer_ids, stale, 
             by_field.setdefault(column, []).append((model.id, value))
         model.updated_at = now
         history.extend(Change.rows_for(model, before, model.tracked_values(), actor))
-    ids = [side.models[r].id for r in todo]
+    ids = [models[r].id for r in todo]
     for chunk in _chunks(ids, 200):
         wanted = set(chunk)
         update: dict = {model_class.updated_at: now}
@@ -242,7 +168,7 @@ def _update(snapshot, side: Side, plan: Plan, model_class, customer_ids, stale, 
     return len(todo)
 
 
-def _archive(side: Side, plan: Plan, model_class, stale, history, actor) -> int:
+def _archive(models: dict[str, Any], plan: Plan, model_class, stale, history, actor) -> int:
     refs = [r for r in plan.archives if r not in stale]
     if not refs:
         return 0
@@ -251,11 +177,11 @@ def _archive(side: Side, plan: Plan, model_class, stale, history, actor) -> int:
     if model_class is Customer:
         values[Customer.archived_at] = now
     for ref in refs:
-        model = side.models[ref]
+        model = models[ref]
         before = model.tracked_values()
         model.archived = True
         history.extend(Change.rows_for(model, before, model.tracked_values(), actor))
-    ids = [side.models[r].id for r in refs]
+    ids = [models[r].id for r in refs]
     for chunk in _chunks(ids):
         model_class.update(values).where(model_class.id.in_(chunk)).execute()
     return len(refs)

@@ -1,0 +1,129 @@
+"""The database as a cycle reads it: every synced record as canonical texts, in a fixed number of queries."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import JOIN, CharField, TextField
+
+from backoffice import rules
+from backoffice.db import db
+from backoffice.models import CarePlan, Customer, Industry, SyncBase, Tag, User
+
+from .columns import CUSTOMERS, PLANS, Table, as_text
+
+# Model instances are not built here: at 10k+ records that cost more than the rest of the cycle.
+# The writer loads the few records a plan touches (records.apply), checking them for staleness.
+
+
+@dataclass
+class Side:
+    """One table as the merge sees it, plus what the writer needs to find its records again."""
+    table: Table
+    database: dict[str, dict[str, str]] = field(default_factory=dict)
+    archived: set[str] = field(default_factory=set)
+    base: dict[str, dict[str, str]] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)  # ref -> id (all records, archived too)
+    stamps: dict[str, Any] = field(default_factory=dict)  # ref -> updated_at as the database gave it
+
+
+@dataclass
+class Snapshot:
+    sides: dict[str, Side]
+    ctx: rules.Context
+    users: dict[str, int]  # login -> id
+    industries: dict[str, int]  # name -> id
+
+
+class _Texts(dict):
+    """Raw database value -> canonical text; each distinct value is converted once (dates, amounts repeat)."""
+
+    def __init__(self, model_field) -> None:
+        super().__init__()
+        self.model_field = model_field
+
+    def __missing__(self, key: tuple[type, Any]) -> str:
+        raw = key[1]
+        text = as_text(None if raw is None else self.model_field.python_value(raw))
+        self[key] = text
+        return text
+
+
+def _column_texts(model_field, raws: tuple) -> list[str]:
+    """One column's raw values as texts, the same as as_text(python_value(raw)) for each."""
+    if isinstance(model_field, CharField | TextField):
+        # text the driver hands back as str is its own canonical text; anything else converts
+        return [raw if raw.__class__ is str else as_text(model_field.python_value(raw)) if raw is not None
+                else "" for raw in raws]
+    texts = _Texts(model_field)
+    return [texts[(raw.__class__, raw)] for raw in raws]  # the type too: 1 == 1.0 == True as keys
+
+
+def _read(side: Side, query, converters: list) -> None:
+    """Fill a side from `query`: id, ref, archived, updated_at, then one column per (name, field) converter."""
+    rows = db.execute(query).fetchall()  # raw values: converted per column below, not per row
+    if not rows:
+        return
+    ids, refs, archived, stamps, *columns = zip(*rows, strict=True)
+    side.ids = dict(zip(refs, ids, strict=True))
+    side.stamps = dict(zip(refs, stamps, strict=True))
+    is_archived = CarePlan.archived.python_value
+    names = [name for name, _c in converters]
+    texts = [_column_texts(f, column) for (_n, f), column in zip(converters, columns, strict=True)]
+    for ref, gone, values in zip(refs, archived, zip(*texts, strict=True), strict=True):
+        if is_archived(gone):
+            side.archived.add(ref)
+        else:
+            side.database[ref] = dict(zip(names, values, strict=True))
+
+
+def _customers() -> Side:
+    side = Side(CUSTOMERS)
+    owner = User.alias()
+    joined = {"owner": (owner.email, User.email), "industry": (Industry.name, Industry.name)}
+    columns = [joined.get(n) or (getattr(Customer, n),) * 2 for n in CUSTOMERS.fields]
+    columns.append((Customer.tier_override, Customer.tier_override))
+    names = [*CUSTOMERS.fields, "tier_override"]
+    query = (Customer.select(Customer.id, Customer.ref, Customer.archived, Customer.updated_at,
+                             *(c for c, _f in columns))
+             .join(owner, JOIN.LEFT_OUTER, on=(Customer.owner == owner.id)).switch(Customer)
+             .join(Industry, JOIN.LEFT_OUTER, on=(Customer.industry == Industry.id)))
+    _read(side, query, [(n, f) for n, (_c, f) in zip(names, columns, strict=True)])
+    return side
+
+
+def _plans() -> Side:
+    side = Side(PLANS)
+    owner = User.alias()
+    joined = {"owner": (owner.email, User.email), "customer_ref": (Customer.ref, Customer.ref),
+              "customer_name": (Customer.name, Customer.name)}
+    columns = [joined.get(n) or (getattr(CarePlan, n),) * 2 for n in PLANS.fields]
+    query = (CarePlan.select(CarePlan.id, CarePlan.ref, CarePlan.archived, CarePlan.updated_at,
+                             *(c for c, _f in columns))
+             .join(Customer).switch(CarePlan)
+             .join(owner, JOIN.LEFT_OUTER, on=(CarePlan.owner == owner.id)))
+    _read(side, query, [(n, f) for n, (_c, f) in zip(PLANS.fields, columns, strict=True)])
+    return side
+
+
+def _base(sides: dict[str, Side]) -> None:
+    """The stored base, parsed as one JSON array: one parse instead of one per record."""
+    rows = db.execute(SyncBase.select(SyncBase.table, SyncBase.ref, SyncBase.data)).fetchall()
+    rows = [row for row in rows if row[0] in sides]
+    parsed = json.loads("[" + ",".join(row[2] for row in rows) + "]")
+    for (table, ref, _data), data in zip(rows, parsed, strict=True):
+        sides[table].base[ref] = data
+
+
+def load(region: str) -> Snapshot:
+    """Read both tables, the base and the dictionaries: a fixed number of queries, whatever the size."""
+    customers, plans = _customers(), _plans()
+    sides = {customers.table.key: customers, plans.table.key: plans}
+    _base(sides)
+    users = {u.email: u.id for u in User.select(User.id, User.email, User.active)}
+    active = frozenset(u.email for u in User.select(User.email).where(User.active))
+    industries = {i.name: i.id for i in Industry.select()}
+    ctx = rules.Context(region=region, tags=Tag.names(), owners=active,
+                        industries=tuple(sorted(n for n in industries)))
+    return Snapshot(sides, ctx, users, industries)
