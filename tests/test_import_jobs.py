@@ -158,3 +158,12 @@ def test_a_file_that_cannot_be_read_is_refused_before_any_job(client, auth, mana
     response = _upload(client, auth, b"nom,stage\nA,deal\n")
     assert response.status_code == 400 and "Unknown column(s): nom" in response.get_data(as_text=True)
     assert ImportJob.select().count() == 0
+
+
+def test_an_existing_database_gets_the_import_jobs_table(app):
+    from backoffice import migrations
+    from backoffice.db import db
+    db.drop_tables([ImportJob])
+    migrations.SchemaVersion.delete().where(migrations.SchemaVersion.version > 1).execute()
+    assert "migrated to version 2: customer import jobs" in migrations.migrate()
+    assert ImportJob.table_exists() and migrations.migrate() == []
