@@ -8,6 +8,7 @@ from typing import Any
 from backoffice.rules import RuleError
 
 from .columns import ID, OK, STATUS, Table, cell_shows, raw_text
+from .quiet import QuietRows
 
 STATUS_LIMIT = 500  # a status is read by a person; the full story is in the sync runs
 
@@ -70,8 +71,9 @@ def merge(tab: TabInput, rules: MergeRules) -> Plan:
     """Decide every create, update, archive and cell write for one tab (no I/O)."""
     plan = Plan(tab.table, rows_read=len(tab.rows))
     seen: dict[str, int] = {}
+    quiet = QuietRows(tab.table, rules.derive, STATUS_LIMIT)
     for row in tab.rows:
-        _merge_row(tab, rules, plan, row, seen)
+        _merge_row(tab, rules, plan, row, seen, quiet)
     free = iter(tab.free_rows)
     next_row = tab.next_row
     for ref, values in tab.database.items():
@@ -101,7 +103,7 @@ def _synced(table: Table, values: dict[str, str]) -> dict[str, str]:
 
 
 def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
-               seen: dict[str, int]) -> None:
+               seen: dict[str, int], quiet: QuietRows) -> None:
     table = tab.table
     ref = raw_text(row.values.get(ID)).strip()
     errors: list[str] = []
@@ -132,7 +134,8 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
                 [], changed=False)
         return
     if ref in tab.database:
-        _update(tab, rules, plan, row, ref)
+        if not quiet(row.values, ref, tab.database[ref], tab.base.get(ref), plan.sheet_updated):
+            _update(tab, rules, plan, row, ref)
     else:
         _create(tab, rules, plan, row, ref)
 
