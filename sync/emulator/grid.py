@@ -29,26 +29,42 @@ def read(
     option: str = "FORMATTED_VALUE",
     date_option: str = "SERIAL_NUMBER",
 ) -> list[list[Any]]:
-    """Rendered values of a clamped area: trailing blanks trimmed, interior blanks as ""."""
+    """Rendered values of a clamped area: trailing blanks trimmed, interior blanks as "".
+
+    Built row by row rather than as one dict keyed by (row, column): a whole tab is hundreds of
+    thousands of cells, and a tuple per cell (kept alive until the end) made the garbage collector
+    walk the whole spreadsheet again and again.
+    """
     r0, r1, c0, c1 = bounds
-    found: dict[tuple[int, int], Any] = {}
-    for (r, c), cell in list(sheet.cells.items()):
-        if r0 <= r < r1 and c0 <= c < c1 and cell.get("uv"):
-            value = ev.value(sheet, r, c)
-            found[(r - r0, c - c0)] = render(value, cell, option, date_option)
-    if major == "COLUMNS":
-        found = {(c, r): v for (r, c), v in found.items()}
-    if not found:
+    lines: dict[int, dict[int, Any]] = {}  # major index -> {minor index: value}
+    cells = sheet.cells
+    for key in list(cells):
+        r, c = key
+        if not (r0 <= r < r1 and c0 <= c < c1):
+            continue
+        cell = cells[key]
+        uv = cell.get("uv")
+        if not uv:
+            continue
+        if len(uv) == 1 and "stringValue" in uv:  # plain text reads as itself under every option
+            value = str(uv["stringValue"])
+        else:
+            value = render(ev.value(sheet, r, c), cell, option, date_option)
+        major_at, minor_at = (r - r0, c - c0) if major != "COLUMNS" else (c - c0, r - r0)
+        line = lines.get(major_at)
+        if line is None:
+            line = lines[major_at] = {}
+        line[minor_at] = value
+    if not lines:
         return []
-    height = max(r for r, _ in found) + 1
-    out: list[list[Any]] = [[] for _ in range(height)]
-    for (r, c), value in sorted(found.items()):
-        row = out[r]
-        row.extend([""] * (c - len(row)))
-        row.append(value)
-    for row in out:  # a formula can render as "" at the end of a row
-        while row and row[-1] == "":
+    out: list[list[Any]] = [[] for _ in range(max(lines) + 1)]
+    for at, line in lines.items():
+        row = [""] * (max(line) + 1)
+        for minor_at, value in line.items():
+            row[minor_at] = value
+        while row and row[-1] == "":  # a formula can render as "" at the end of a row
             row.pop()
+        out[at] = row
     while out and not out[-1]:
         out.pop()
     return out
