@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from backoffice import rules
@@ -78,16 +79,25 @@ def _finish(run: SyncRun, status: str, error: str | None = None, spreadsheet: An
     return run
 
 
+def _blank(cells) -> bool:
+    return not any((c if c.__class__ is str else raw_text(c)).strip() for c in cells)
+
+
 def _tab_input(table: Table, tab: gateway.TabValues, columns: dict[str, int], snapshot_side) -> TabInput:
     rows, free = [], []
+    names = list(columns)
+    pick = itemgetter(*columns.values())  # header_map refused the tab unless every column is there
+    width = max(columns.values()) + 1
     for number, cells in enumerate(tab.values[1:], start=2):
-        if all(raw_text(c).strip() == "" for c in cells):
+        if _blank(cells):
             free.append(number)
             continue
-        values = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
-        if all(raw_text(v).strip() == "" for v in values.values()):
+        if len(cells) < width:  # trailing blank cells are not sent
+            cells = cells + [""] * (width - len(cells))
+        values = pick(cells)
+        if _blank(values):
             continue  # only the staff's own columns are filled: not a record
-        rows.append(SheetRow(number, values))
+        rows.append(SheetRow(number, dict(zip(names, values, strict=True))))
     return TabInput(table, rows, free, len(tab.values) + 1, snapshot_side.database,
                     snapshot_side.archived, snapshot_side.base)
 

@@ -18,7 +18,7 @@ class QuietRows:
     """quiet(values, ref, database, base, sheet_updated) for the rows of one tab."""
 
     def __init__(self, table: Table, derive: Derive, status_limit: int) -> None:
-        self.columns = [(c.field, c) for c in table.columns]
+        self.columns = {c.field: c for c in table.columns}
         self.fields = frozenset(table.fields)
         self.derive = derive
         self.status_limit = status_limit
@@ -29,11 +29,9 @@ class QuietRows:
         if base is None or base.keys() != self.fields or not base.items() <= database.items():
             return False
         # ...every cell must already show it (a number cell shows "12.50" as 12.5)...
-        if not base.items() <= values.items():
-            for name, column in self.columns:
-                raw, text = values.get(name), base[name]
-                if raw != text and not cell_shows(column, raw, text):
-                    return False
+        for name, text in base.items() - values.items():  # usually none, or the number cells
+            if not cell_shows(self.columns[name], values.get(name), text):
+                return False
         # ...nothing worked out by the system may move (a tier, a renamed customer's label)...
         derived = self.derive(dict(database), set())
         if any(database.get(name, "") != text for name, text in derived.items()):
