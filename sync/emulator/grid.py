@@ -38,6 +38,7 @@ def read(
     r0, r1, c0, c1 = bounds
     lines: dict[int, dict[int, Any]] = {}  # major index -> {minor index: value}
     cells = sheet.cells
+    by_rows = major != "COLUMNS"
     for key in list(cells):
         r, c = key
         if not (r0 <= r < r1 and c0 <= c < c1):
@@ -46,15 +47,14 @@ def read(
         uv = cell.get("uv")
         if not uv:
             continue
-        if len(uv) == 1 and "stringValue" in uv:  # plain text reads as itself under every option
-            value = str(uv["stringValue"])
-        else:
+        value = uv.get("stringValue")
+        if value.__class__ is not str or len(uv) != 1:  # plain text reads as itself under every option
             value = render(ev.value(sheet, r, c), cell, option, date_option)
-        major_at, minor_at = (r - r0, c - c0) if major != "COLUMNS" else (c - c0, r - r0)
+        major_at = r - r0 if by_rows else c - c0
         line = lines.get(major_at)
         if line is None:
             line = lines[major_at] = {}
-        line[minor_at] = value
+        line[c - c0 if by_rows else r - r0] = value
     if not lines:
         return []
     out: list[list[Any]] = [[] for _ in range(max(lines) + 1)]
