@@ -116,7 +116,7 @@ def rows_and_records_match(machine, covered: int) -> None:
         status = view.status(number)
         if ref not in customers or customers[ref].archived:
             assert not _rows_ok(status), f"row {number} ({ref}) has no working record yet says {status!r}"
-    for name, (meanings, epoch) in list(machine.new_rows.items()):
+    for name, (meanings, refused, epoch) in list(machine.new_rows.items()):
         if epoch >= covered:
             continue
         twins = [c for c in customers.values() if c.name == meanings["name"]]
@@ -125,6 +125,10 @@ def rows_and_records_match(machine, covered: int) -> None:
         for field, value in meanings.items():
             assert stored(created, field) == value, f"new row {name!r}: {field} is {stored(created, field)!r}"
             machine.latest.setdefault((created.ref, field), Edit("sheet", value, epoch))
+        for field, text in refused.items():
+            if field in meanings or field == "stage":  # a blank required stage takes its default
+                continue
+            machine.rejected.setdefault((created.ref, field), (text, epoch))
         machine.known.add(created.ref)
         del machine.new_rows[name]
     for region, epoch in machine.bad_rows.items():
