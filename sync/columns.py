@@ -134,7 +134,7 @@ def header_map(table: Table, header_row: list[Any]) -> tuple[dict[str, int], lis
             continue  # a column of the staff's own: left alone
         if name in found:
             problems.append(f'two columns are both "{table.column(name).header}"'
-                            f" (columns {col_letters(found[name])} and {col_letters(index)})")
+                            f" (columns {column_letters(found[name])} and {column_letters(index)})")
             continue
         found[name] = index
     missing = [f'"{c.header}"' for c in table.all_columns if c.field not in found]
@@ -145,7 +145,8 @@ def header_map(table: Table, header_row: list[Any]) -> tuple[dict[str, int], lis
     return found, problems
 
 
-def col_letters(index: int) -> str:
+def column_letters(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: a column's letters in A1 notation."""
     letters = ""
     index += 1
     while index:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import sheets
+from .columns import column_letters
 from .sheets import SheetError, SheetSettings
 
 READ_PARAMS = {"valueRenderOption": "FORMULA", "dateTimeRenderOption": "SERIAL_NUMBER",
@@ -26,15 +27,6 @@ def column_index(letters: str) -> int:
     for ch in letters:
         index = index * 26 + ord(ch) - 64
     return index - 1
-
-
-def column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass
