@@ -56,12 +56,12 @@ class SyncMachine(RuleBasedStateMachine):
         return SheetView(self.w.grid())
 
     def working(self) -> list[str]:
-        return sorted(c.ref for c in Customer.select(Customer.ref).where(~Customer.archived)
-                      if c.ref in self.known)
+        return [c.ref for c in Customer.select(Customer.ref).where(~Customer.archived)
+                .order_by(Customer.id) if c.ref in self.known]
 
     def archived(self) -> list[str]:
-        return sorted(c.ref for c in Customer.select(Customer.ref).where(Customer.archived)
-                      if c.ref in self.known)
+        return [c.ref for c in Customer.select(Customer.ref).where(Customer.archived)
+                .order_by(Customer.id) if c.ref in self.known]
 
     def on_sheet(self) -> list[str]:
         view = self.view()
@@ -174,7 +174,8 @@ class SyncMachine(RuleBasedStateMachine):
         with self.w.as_admin():
             Customer.get(Customer.ref == ref).restore()
         self.deleted.pop(ref, None)
-        self.forget_sheet_side(ref)  # it comes back as a new row with the panel's values
+        if ref not in self.view().first:
+            self.forget_sheet_side(ref)  # it comes back as a new row with the panel's values
         STATS["admin restores"] += 1
 
     # -- the staff in the sheet ------------------------------------------------------------
