@@ -98,9 +98,18 @@ def greetings(user, today: dt.date, days: int = 7) -> list[Greeting]:
 def due_for_reverification(user, today: dt.date, reverify_days: int) -> tuple[int, list[Customer]]:
     """Never verified, or last verified more than `reverify_days` ago (the quarterly check)."""
     cutoff = today - dt.timedelta(days=reverify_days)
-    query = _customers(user).where(Customer.verified_at.is_null() | (Customer.verified_at < cutoff))
-    rows = list(query.order_by(Customer.verified_at.asc(nulls="first"), Customer.id).limit(LIMIT))
-    return query.count(), rows
+    # Two plain queries, never verified and verified long ago, each served by the index on
+    # verified_at; one OR with a NULLS FIRST sort made the database read half the table.
+    lean = Customer.select(Customer.id).where(~Customer.archived)
+    if not user.sees_all_customers:
+        lean = lean.where(Customer.owner == user.id)
+    never = lean.where(Customer.verified_at.is_null())
+    stale = lean.where(Customer.verified_at < cutoff)
+    ids = [c.id for c in never.order_by(Customer.id).limit(LIMIT)]
+    if len(ids) < LIMIT:
+        ids += [c.id for c in stale.order_by(Customer.verified_at, Customer.id).limit(LIMIT - len(ids))]
+    found = {c.id: c for c in _customers(user).where(Customer.id.in_(ids))}
+    return never.count() + stale.count(), [found[i] for i in ids if i in found]
 
 
 def unanswered_complaints(user, now: dt.datetime) -> list[tuple[Interaction, bool]]:
