@@ -1,6 +1,8 @@
 """Minimal histories the randomized tests shrank to, kept as plain tests of the sync's promises."""
 from __future__ import annotations
 
+import pytest
+
 from backoffice.models import Conflict, Customer
 from sync.cycle import run_cycle
 
@@ -42,3 +44,25 @@ def test_sheet_edit_to_a_record_archived_in_the_panel_is_kept_or_logged(world):
     saved = Customer.get_by_id(customer.id)
     logged = Conflict.select().where(Conflict.ref == customer.ref, Conflict.sheet_value == "North")
     assert saved.region == "North" or logged.exists()
+
+
+@pytest.mark.xfail(strict=True, reason="sync gap: a cell typed between the cycle's read and its write is "
+                                       "overwritten by that write without trace (no conditional write in Sheets)")
+def test_cell_typed_while_the_cycle_runs_is_not_overwritten_unseen(world):
+    settings = world.fresh()
+    customer = _customer(world, name="Acme", region="North")
+    assert run_cycle(settings).status == "ok"
+    with world.as_admin():
+        saved = Customer.get_by_id(customer.id)
+        saved.region = "West"
+        saved.save()
+    view, number = _row(world, customer.ref)
+
+    def staff_types_south(server):
+        world.type(number, view.column("Region"), "South")
+    world.emulator.on_request(staff_types_south, match="values.batchGet", when="after")
+    assert run_cycle(settings).status == "ok"
+    assert run_cycle(settings).status == "ok"
+    seen = SheetView(world.grid()).cell(number, "Region")
+    logged = Conflict.select().where(Conflict.ref == customer.ref, Conflict.sheet_value == "South")
+    assert "South" in (seen, Customer.get_by_id(customer.id).region) or logged.exists()
