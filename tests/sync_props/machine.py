@@ -401,7 +401,8 @@ class SyncMachine(RuleBasedStateMachine):
         (docs/soak.md, test_found_by_the_histories.py); every other edit is still held to the rules.
         """
         view = self.view()
-        for ref, name, text in self.raced:
+        last = {(ref, name): text for ref, name, text in self.raced}  # later typing supersedes
+        for (ref, name), text in last.items():
             if ref in view.first and shown(view.field_cell(view.first[ref], name)) == text:
                 continue
             for table in (self.latest, self.rejected):
