@@ -389,8 +389,8 @@ class SyncMachine(RuleBasedStateMachine):
         checks.no_lost_edit(self, covered, skip=stale)
         checks.rejected_values_stay_visible(self, covered)
         if not hooked:
+            checks.rows_and_records_match(self, covered)  # first: it learns the new rows' refused cells
             checks.converged(self)
-            checks.rows_and_records_match(self, covered)
         return run
 
     @invariant()
