@@ -228,9 +228,12 @@ def watch(page, favicon_optional: bool = False) -> Problems:
             answered.add(response.url)
 
     def on_failed(request):
-        # A download (answered, then handed to the download manager) and a favicon still
-        # loading when the next page opens are reported as aborted; neither is a fault.
-        if request.failure == "net::ERR_ABORTED" and (request.url in answered or "favicon" in request.url):
+        # "Aborted" means the browser itself cancelled the request: a download handed to the
+        # download manager, or an icon or sprite still loading when the next page opens. A
+        # missing file shows up as an HTTP error instead, and a CSP block as a console error.
+        if request.failure == "net::ERR_ABORTED" and (
+                request.url in answered or "favicon" in request.url
+                or request.resource_type in ("image", "font")):
             return
         problems.failed.append(f"request failed: {request.method} {request.url} ({request.failure})")
 
