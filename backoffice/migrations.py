@@ -3,6 +3,7 @@
 A new database gets today's tables and is stamped with the latest version; an existing
 one runs, in order and each in its own transaction, the steps it has not seen yet.
 To change the schema: edit the model, then append a step using playhouse.migrate.
+A step may return a line to show (a warning); anything else it returns is ignored.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
 from . import rules
 from .db import db
 from .models import ALL_MODELS, BaseModel, ImportJob, Industry, PlaybookStep, Tag, utcnow
+from .search_indexes import create_search_indexes
 
 
 class SchemaVersion(BaseModel):
@@ -23,9 +25,11 @@ class SchemaVersion(BaseModel):
 STEPS: list[tuple[int, str, object]] = [
     (1, "initial schema", lambda migrator: None),
     (2, "customer import jobs", lambda migrator: db.create_tables([ImportJob], safe=True)),
+    (3, "trigram indexes for the search (PostgreSQL)", lambda migrator: create_search_indexes()),
 ]
 
 LATEST = STEPS[-1][0]
+SEARCH_INDEX_STEP = 3
 
 
 def _migrator():
@@ -47,16 +51,26 @@ def migrate() -> list[str]:
     if version is None:
         with db.atomic():
             db.create_tables([SchemaVersion, *ALL_MODELS])
+            warning = create_search_indexes()
             SchemaVersion.create(version=LATEST)
         done.append(f"created the schema at version {LATEST}")
+        if warning:
+            done.append(warning)
     else:
         for number, description, step in STEPS:
             if number <= version:
                 continue
             with db.atomic():
-                step(_migrator())
+                warning = step(_migrator())
                 SchemaVersion.create(version=number)
             done.append(f"migrated to version {number}: {description}")
+            if isinstance(warning, str):
+                done.append(warning)
+        if version >= SEARCH_INDEX_STEP:
+            # Indexes the extension was refused for before: created once it is there.
+            warning = create_search_indexes()
+            if warning:
+                done.append(warning)
     seed()
     return done
 

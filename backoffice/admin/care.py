@@ -10,7 +10,7 @@ from wtforms import ValidationError
 from .. import rules
 from ..csvio import columns as export_columns
 from ..models import CarePlan, Customer, Interaction, User
-from .base import SecureModelView
+from .base import SecureModelView, in_subquery
 from .care_done import MarkDoneMixin
 from .customers import owner_options
 from .export import ExportMixin
@@ -61,8 +61,8 @@ class CarePlanView(MarkDoneMixin, ExportMixin, CustomerScopedView):
                          "owner": lambda v, c, m, n: m.owner.email if m.owner_id else ""}
 
     def __init__(self, *args, **kwargs):
-        self.related_search = {"customer": lambda like: CarePlan.customer.in_(
-            Customer.select(Customer.id).where(Customer.name ** like))}
+        self.related_search = {"customer": lambda like: in_subquery(
+            CarePlan.customer, Customer.select(Customer.id).where(Customer.name ** like))}
         self.column_filters = [
             DueFilter(CarePlan.next_due),
             RelatedFilter(CarePlan.owner, "Owner", owner_options),

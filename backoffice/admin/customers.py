@@ -29,6 +29,17 @@ def industry_options():
     return [(i.id, i.name) for i in Industry.select().order_by(Industry.name)]
 
 
+def owner_search(like):
+    """Customers whose owner's login matches: the few staff ids looked up first.
+
+    A list of ids keeps the search one OR of plain conditions, so PostgreSQL can serve it
+    with the trigram indexes and knows how many rows an owner brings (a subquery there would
+    be a filter on every row, or an array of unknown size it assumes is large).
+    """
+    owners = [row[0] for row in User.select(User.id).where(User.email ** like).tuples()]
+    return Customer.owner.in_(owners)
+
+
 RULE_FIELDS = {
     "name": {}, "credit_code": {}, "region": {}, "contact_name": {}, "contact_title": {},
     "phone": {"description": "Saved in international form, e.g. +8613800138000"},
@@ -65,8 +76,7 @@ class CustomerView(ExportMixin, SecureModelView):
     edit_template = "admin/customer_edit.html"
 
     def __init__(self, *args, **kwargs):
-        self.related_search = {"owner": lambda like: Customer.owner.in_(
-            User.select(User.id).where(User.email ** like))}
+        self.related_search = {"owner": owner_search}
         self.column_filters = [
             ChoiceFilter(Customer.tier, "Tier", _pairs(rules.TIERS)),
             ChoiceFilter(Customer.stage, "Stage", _pairs(rules.STAGES)),
