@@ -191,10 +191,15 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
     cells = {}
     for plan in outcome.plans:
         columns = column_maps[plan.table.key]
-        by_cell = {(row, columns[name]): to_cell(plan.table.column(name), text)
-                   for (row, name), text in plan.cells.items()}
-        if by_cell:
-            cells[tab_names[plan.table.key]] = by_cell
+        rows: dict[int, dict[int, Any]] = {}
+        for (number, name), text in plan.cells.items():
+            row = rows.get(number)
+            if row is None:
+                row = rows[number] = {}
+            row[columns[name]] = to_cell(plan.table.column(name), text)
+        plan.cells.clear()  # a first push holds every cell twice otherwise
+        if rows:
+            cells[tab_names[plan.table.key]] = rows
     gateway.write_cells(spreadsheet, {t.title: t for t in tabs.values() if t is not None}, cells)
     outcome.counts = records.apply(snapshot, outcome.plans)
     return outcome

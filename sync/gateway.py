@@ -95,17 +95,21 @@ def read_tabs(spreadsheet, wanted: list[str]) -> dict[str, TabValues | None]:
     return out
 
 
-def write_cells(spreadsheet, tabs: dict[str, TabValues], cells: dict[str, dict[tuple[int, int], Any]]) -> int:
-    """Write {tab: {(row, column index): value}} in one RAW values.batchUpdate; grow tabs first if needed.
+Row = dict[int, Any]  # column index -> value
+
+
+def write_cells(spreadsheet, tabs: dict[str, TabValues], cells: dict[str, dict[int, Row]]) -> int:
+    """Write {tab: {row number: {column index: value}}} in one RAW values.batchUpdate; grow tabs first if needed.
 
     Returns the number of API calls made. Only the given cells are written: runs of
-    neighbouring cells in a row share a range, so no other column is ever touched.
+    neighbouring cells in a row share a range, and consecutive rows with the same run share
+    one block (a first push is then one range per tab, not one per row), so no other cell is touched.
     """
     calls = 0
     growth = []
-    for title, by_cell in cells.items():
+    for title, rows in cells.items():
         tab = tabs[title]
-        last_row = max((r for r, _c in by_cell), default=0)
+        last_row = max(rows, default=0)
         if last_row > tab.grid_rows:
             growth.append((title, last_row - tab.grid_rows + GROW_MARGIN))
     if growth:
@@ -115,23 +119,47 @@ def write_cells(spreadsheet, tabs: dict[str, TabValues], cells: dict[str, dict[t
             for title, length in growth]})
         calls += 2
     data = []
-    for title, by_cell in cells.items():
-        rows: dict[int, dict[int, Any]] = {}
-        for (row, col), value in by_cell.items():
-            rows.setdefault(row, {})[col] = value
-        for row in sorted(rows):
-            columns = sorted(rows[row])
-            run = [columns[0]]
-            for col in columns[1:] + [None]:
-                if col is not None and col == run[-1] + 1:
-                    run.append(col)
-                    continue
-                start, end = column_letters(run[0]), column_letters(run[-1])
-                data.append({"range": f"{a1_tab(title)}!{start}{row}:{end}{row}",
-                             "values": [[rows[row][c] for c in run]]})
-                if col is not None:
-                    run = [col]
+    for title, rows in cells.items():
+        for first, last, start, end, values in _blocks(rows):
+            data.append({"range": f"{a1_tab(title)}!{column_letters(start)}{first}:{column_letters(end)}{last}",
+                         "values": values})
     if data:
         spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
         calls += 1
     return calls
+
+
+def _runs(row: Row) -> list[tuple[int, int]]:
+    """The row's columns as runs of neighbours: [(first, last), ...]."""
+    runs: list[tuple[int, int]] = []
+    for col in sorted(row):
+        if runs and col == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], col)
+        else:
+            runs.append((col, col))
+    return runs
+
+
+def _blocks(rows: dict[int, Row]):
+    """(first row, last row, first column, last column, values) for each rectangle to write."""
+    open_blocks: dict[tuple[int, int], list] = {}  # run -> [first row, last row, values]
+    for number in sorted(rows):
+        row = rows[number]
+        runs = _runs(row)
+        for run in list(open_blocks):
+            if run not in runs or open_blocks[run][1] != number - 1:
+                yield _closed(run, open_blocks.pop(run))
+        for run in runs:
+            line = [row[c] for c in range(run[0], run[1] + 1)]
+            block = open_blocks.get(run)
+            if block is None:
+                open_blocks[run] = [number, number, [line]]
+            else:
+                block[1] = number
+                block[2].append(line)
+    for run, block in open_blocks.items():
+        yield _closed(run, block)
+
+
+def _closed(run: tuple[int, int], block: list) -> tuple:
+    return block[0], block[1], run[0], run[1], block[2]
