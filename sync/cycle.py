@@ -201,5 +201,5 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
         if rows:
             cells[tab_names[plan.table.key]] = rows
     gateway.write_cells(spreadsheet, {t.title: t for t in tabs.values() if t is not None}, cells)
-    outcome.counts = records.apply(snapshot, outcome.plans)
+    outcome.counts = records.apply(snapshot, outcome.plans, settings)
     return outcome

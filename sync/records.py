@@ -10,6 +10,7 @@ from typing import Any
 from peewee import Case, DateField, DecimalField, IntegerField, Value
 
 from backoffice import actors
+from backoffice.care.hooks import customers_changed
 from backoffice.db import db
 from backoffice.models import CarePlan, Change, Conflict, Customer, SyncBase, utcnow
 
@@ -79,8 +80,12 @@ def _fresh(side: Side, model_class, refs: Iterable[str]) -> tuple[dict[str, Any]
     return models, stale
 
 
-def apply(snapshot: Snapshot, plans: list[Plan]) -> dict[str, int]:
-    """Write every plan in one transaction: creates, updates, archives, history and the new base."""
+def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None) -> dict[str, int]:
+    """Write every plan in one transaction: creates, updates, archives, history and the new base.
+
+    With `settings`, the customers the sheet created, changed or archived then get what a
+    panel save gives them, in the same transaction: derived fields and their playbook plans.
+    """
     counts = {"created": 0, "updated": 0, "archived": 0}
     actor = actors.SHEET
     history: list[dict] = []
@@ -96,6 +101,10 @@ def apply(snapshot: Snapshot, plans: list[Plan]) -> dict[str, int]:
             _store_base(plan, stale)
         for chunk in _chunks(history, 200):
             Change.insert_many(chunk).execute()
+        touched = {customer_ids[ref] for plan in plans if plan.table is CUSTOMERS
+                   for ref in (*plan.creates, *plan.updates, *plan.archives) if ref in customer_ids}
+        if settings is not None and touched:
+            customers_changed(touched, settings, actor=actor)
     return counts
 
 

@@ -74,7 +74,7 @@ def test_api_calls_and_queries_per_cycle_are_the_same_for_10_and_1000_rows(app, 
     (calls_10, queries_10), (calls_1000, queries_1000) = results
     assert calls_10 == calls_1000 == {"values.batchGet": 1, "values.batchUpdate": 1}
     assert queries_10 == queries_1000
-    assert queries_10 <= 30
+    assert queries_10 <= 40  # the cycle itself, then the care follow-up of the changed customers
 
 
 def _fresh_book(emulator, settings):

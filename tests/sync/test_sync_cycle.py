@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from backoffice.models import Change, Conflict, Customer, SyncBase, SyncRun
+from backoffice.models import CarePlan, Change, Conflict, Customer, SyncBase, SyncRun
 from tests.factories import make_customer
 
 
@@ -162,6 +162,11 @@ def test_second_cycle_writes_nothing(book):
                   first_contact=dt.date(2024, 5, 1), credit_code=None, region="0042")
     book.add_row("Customers", {"Name": "Sheet Co", "Annual purchase": 1000.1})
     book.sync()
+    # The sheet's new customer got its playbook plans as the cycle committed: they follow next.
+    made = {p.ref for p in CarePlan.select().join(Customer).where(Customer.name == "Sheet Co")}
+    assert made and book.records("Care plans") == []
+    book.sync()
+    assert {p["ID"] for p in book.records("Care plans")} == made
     book.emulator.reset_counts()
     run = book.sync()
     assert book.counts() == {"values.batchGet": 1}
