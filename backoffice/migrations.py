@@ -12,7 +12,18 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
 
 from . import rules
 from .db import db
-from .models import ALL_MODELS, BaseModel, ImportJob, Industry, PlaybookStep, Tag, utcnow
+from .greeting_indexes import create_greeting_indexes
+from .models import (
+    ALL_MODELS,
+    BaseModel,
+    Customer,
+    ImportJob,
+    Industry,
+    Interaction,
+    PlaybookStep,
+    Tag,
+    utcnow,
+)
 from .search_indexes import create_search_indexes
 
 
@@ -26,10 +37,19 @@ STEPS: list[tuple[int, str, object]] = [
     (1, "initial schema", lambda migrator: None),
     (2, "customer import jobs", lambda migrator: db.create_tables([ImportJob], safe=True)),
     (3, "trigram indexes for the search (PostgreSQL)", lambda migrator: create_search_indexes()),
+    (4, "indexes for the Today page", lambda migrator: _today_indexes()),
 ]
 
 LATEST = STEPS[-1][0]
 SEARCH_INDEX_STEP = 3
+
+
+def _today_indexes() -> None:
+    """The models' new composite indexes (re-verification, unanswered feedback) and the
+    month-day indexes of the greetings; each only if missing."""
+    for model in (Customer, Interaction):
+        model._schema.create_indexes(safe=True)
+    create_greeting_indexes()
 
 
 def _migrator():
@@ -51,6 +71,7 @@ def migrate() -> list[str]:
     if version is None:
         with db.atomic():
             db.create_tables([SchemaVersion, *ALL_MODELS])
+            create_greeting_indexes()
             warning = create_search_indexes()
             SchemaVersion.create(version=LATEST)
         done.append(f"created the schema at version {LATEST}")

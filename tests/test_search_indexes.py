@@ -97,8 +97,8 @@ def test_a_database_at_version_2_gets_step_3(app):
         _drop_trigram_indexes()
     _stamp_at_version_2()
     done = migrations.migrate()
-    assert done == ["migrated to version 3: trigram indexes for the search (PostgreSQL)"]
-    assert migrations.current_version() == 3
+    assert done[0] == "migrated to version 3: trigram indexes for the search (PostgreSQL)"
+    assert migrations.current_version() == migrations.LATEST
     if isinstance(db.obj, PostgresqlDatabase):
         assert set(_trigram_indexes()) >= INDEX_NAMES
     assert migrations.migrate() == []

@@ -7,15 +7,30 @@ from flask_login import current_user
 
 from ..care import clock
 from ..care.today import today_lists
-from ..models import Customer, Interaction
+from ..models import CarePlan, Customer, Interaction
 from .base import SecureIndexView
+from .filters import DueFilter
+
+
+def plan_list_links() -> dict[str, str]:
+    """The care plans list filtered as each plans section of the page: active plans by due day."""
+    view = next(v for v in current_app.extensions["backoffice_admin"]._views
+                if getattr(v, "endpoint", "") == "care_plans")
+    due = status = None
+    for arg, (_index, flt) in view._filter_args.items():
+        if isinstance(flt, DueFilter):
+            due = arg
+        elif flt.column is CarePlan.status:
+            status = arg
+    return {key: url_for("care_plans.index_view", **{f"flt0_{due}": key, f"flt1_{status}": "active"})
+            for key in ("overdue", "today", "tomorrow")}
 
 
 class TodayView(SecureIndexView):
     @expose("/")
     def index(self):
         lists = today_lists(current_user, current_app.config["BACKOFFICE"])
-        return self.render("admin/index.html", **lists)
+        return self.render("admin/index.html", plan_links=plan_list_links(), **lists)
 
     @expose("/responded/<int:interaction_id>", methods=("POST",))
     def responded(self, interaction_id: int):

@@ -5,19 +5,22 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN, PostgresqlDatabase, fn
+from peewee import JOIN, Case
 
-from ..db import db
+from .. import greeting_indexes
 from ..models import CarePlan, Customer, Interaction, User
 from . import clock
 
-LIMIT = 200  # a start page, not a report: the lists link on to the full, filterable views
+LIMIT = 50  # a start page, not a report: each list shows its first rows and links on
 RESPONSE_HOURS = 24
 
 
 def _plans(user):
     owner = User.alias()
-    query = (CarePlan.select(CarePlan, Customer, owner).join(Customer).switch(CarePlan)
+    query = (CarePlan.select(CarePlan.id, CarePlan.title, CarePlan.channel, CarePlan.next_due,
+                             CarePlan.owner, CarePlan.customer, Customer.id, Customer.name,
+                             owner.id, owner.email)
+             .join(Customer).switch(CarePlan)
              .join(owner, JOIN.LEFT_OUTER, on=(CarePlan.owner == owner.id)).switch(CarePlan)
              .where(CarePlan.status == "active", ~CarePlan.archived, ~Customer.archived))
     if not user.sees_all_customers:
@@ -25,23 +28,31 @@ def _plans(user):
     return query
 
 
-def _customers(user):
-    owner = User.alias()
-    query = (Customer.select(Customer, owner)
-             .join(owner, JOIN.LEFT_OUTER, on=(Customer.owner == owner.id)).switch(Customer)
-             .where(~Customer.archived))
+def _scoped(query, user):
+    """Working customers only, and only a rep's own book unless the user sees every customer.
+    `archived = false` rather than `NOT archived`: SQLite uses an index only for the former."""
     if not user.sees_all_customers:
         query = query.where(Customer.owner == user.id)
-    return query
+    return query.where(Customer.archived == False)  # noqa: E712 - SQL, not a Python test
 
 
-def plans_due(user, today: dt.date) -> dict[str, list[CarePlan]]:
+def _customers(user):
+    """Customers with what the page shows of them: name, the dates, the owner's login."""
+    owner = User.alias()
+    query = (Customer.select(Customer.id, Customer.name, Customer.owner, Customer.birthday,
+                             Customer.anniversary, Customer.verified_at, owner.id, owner.email)
+             .join(owner, JOIN.LEFT_OUTER, on=(Customer.owner == owner.id)).switch(Customer))
+    return _scoped(query, user)
+
+
+def plans_due(user, today: dt.date, limit: int = LIMIT) -> dict[str, list[CarePlan]]:
+    """Active plans overdue, due today and due tomorrow: the first `limit` of each, soonest first."""
     tomorrow = today + dt.timedelta(days=1)
     order = (CarePlan.next_due, CarePlan.id)
     return {
-        "overdue": list(_plans(user).where(CarePlan.next_due < today).order_by(*order).limit(LIMIT)),
-        "today": list(_plans(user).where(CarePlan.next_due == today).order_by(*order).limit(LIMIT)),
-        "tomorrow": list(_plans(user).where(CarePlan.next_due == tomorrow).order_by(*order).limit(LIMIT)),
+        "overdue": list(_plans(user).where(CarePlan.next_due < today).order_by(*order).limit(limit)),
+        "today": list(_plans(user).where(CarePlan.next_due == today).order_by(*order).limit(limit)),
+        "tomorrow": list(_plans(user).where(CarePlan.next_due == tomorrow).order_by(*order).limit(limit)),
     }
 
 
@@ -65,67 +76,99 @@ class Greeting:
     years: int
 
 
-def _month_day(column):
-    """The date's "MM-DD" in the database's own function: peewee's `.month`/`.day` run a Python
-    function per row on SQLite, which made the Today page take ~1 s at 100k customers."""
-    if isinstance(db.obj, PostgresqlDatabase):
-        return fn.to_char(column, "MM-DD")
-    return fn.strftime("%m-%d", column)
+def _window(column, today: dt.date, days: int):
+    """The condition "falls from today through today + `days`, any year", and the order in which
+    such dates come round, both on the indexed month-day expression (greeting_indexes.py).
 
-
-def _month_day_condition(column, days: list[dt.date]):
-    wanted = []
-    for day in days:
-        wanted.append(f"{day.month:02d}-{day.day:02d}")
-        if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
-            wanted.append("02-29")
-    return _month_day(column).in_(wanted)
-
-
-def greetings(user, today: dt.date, days: int = 7) -> list[Greeting]:
-    """Birthdays and anniversaries from today through the next `days` days, any year."""
+    The condition lists the window's month-days, so each is one probe of the index, also when
+    the window runs over the new year. A Feb 29 is greeted on Feb 28 in a common year: such a
+    window lists 02-29 too, and orders it as Feb 28.
+    """
+    key = greeting_indexes.key
+    month_day = greeting_indexes.month_day(column)
     window = [today + dt.timedelta(days=n) for n in range(days + 1)]
+    wanted = [key(d.month, d.day) for d in window]
+    order = month_day
+    if any((d.month, d.day) == (2, 28) and not calendar.isleap(d.year) for d in window):
+        wanted.append(key(2, 29))
+        order = Case(None, [(month_day == key(2, 29), key(2, 28))], month_day)
+    if window[-1].year != today.year:  # this year's days first, then next year's
+        order = Case(None, [(month_day >= key(today.month, today.day), 0)], 1), order
+    else:
+        order = (order,)
+    return column.is_null(False) & month_day.in_(wanted), order
+
+
+def greetings(user, today: dt.date, days: int = 7, limit: int = LIMIT) -> list[Greeting]:
+    """Birthdays and anniversaries from today through the next `days` days, any year: the first
+    `limit` in date order (then by name)."""
     found = []
     for occasion, column in (("birthday", Customer.birthday), ("anniversary", Customer.anniversary)):
-        query = _customers(user).where(column.is_null(False), _month_day_condition(column, window))
-        for customer in query.limit(LIMIT):
+        condition, order = _window(column, today, days)
+        for customer in _customers(user).where(condition).order_by(*order, Customer.name, Customer.id).limit(limit):
             day = getattr(customer, occasion)
             on = next_occurrence(day, today)
             found.append(Greeting(customer, occasion, on, on.year - day.year))
-    return sorted(found, key=lambda g: (g.on, g.customer.name))
+    return sorted(found, key=lambda g: (g.on, g.customer.name))[:limit]
 
 
-def due_for_reverification(user, today: dt.date, reverify_days: int) -> tuple[int, list[Customer]]:
+def greetings_count(user, today: dt.date, days: int = 7) -> int:
+    total = 0
+    for column in (Customer.birthday, Customer.anniversary):
+        condition, _order = _window(column, today, days)
+        total += _scoped(Customer.select(Customer.id).where(condition), user).count()
+    return total
+
+
+def due_for_reverification(user, today: dt.date, reverify_days: int,
+                           limit: int = LIMIT) -> tuple[int, list[Customer]]:
     """Never verified, or last verified more than `reverify_days` ago (the quarterly check)."""
     cutoff = today - dt.timedelta(days=reverify_days)
-    # Two plain queries, never verified and verified long ago, each served by the index on
-    # verified_at; one OR with a NULLS FIRST sort made the database read half the table.
-    lean = Customer.select(Customer.id).where(~Customer.archived)
-    if not user.sees_all_customers:
-        lean = lean.where(Customer.owner == user.id)
+    # Two plain queries, never verified and verified long ago, each served by an index on
+    # (archived, verified_at) or (owner, archived, verified_at), and counted from it alone;
+    # one OR with a NULLS FIRST sort made the database read half the table.
+    lean = _scoped(Customer.select(Customer.id), user)
     never = lean.where(Customer.verified_at.is_null())
     stale = lean.where(Customer.verified_at < cutoff)
-    ids = [c.id for c in never.order_by(Customer.id).limit(LIMIT)]
-    if len(ids) < LIMIT:
-        ids += [c.id for c in stale.order_by(Customer.verified_at, Customer.id).limit(LIMIT - len(ids))]
-    found = {c.id: c for c in _customers(user).where(Customer.id.in_(ids))}
+    ids = [c.id for c in never.order_by(Customer.id).limit(limit)]
+    if len(ids) < limit:
+        ids += [c.id for c in stale.order_by(Customer.verified_at, Customer.id).limit(limit - len(ids))]
+    found = {c.id: c for c in _customers(user).where(Customer.id.in_(ids))} if ids else {}
     return never.count() + stale.count(), [found[i] for i in ids if i in found]
 
 
-def unanswered_complaints(user, now: dt.datetime) -> list[tuple[Interaction, bool]]:
-    """Negative feedback not yet responded to, each with whether its 24 hours have passed."""
-    query = (Interaction.select(Interaction, Customer).join(Customer)
-             .where(Interaction.sentiment == "negative", Interaction.responded_at.is_null(),
-                    ~Customer.archived))
-    if not user.sees_all_customers:
-        query = query.where(Customer.owner == user.id)
+def _complaints(user, *columns):
+    query = (Interaction.select(*columns).join(Customer)
+             .where(Interaction.sentiment == "negative", Interaction.responded_at.is_null()))
+    return _scoped(query, user)
+
+
+def unanswered_complaints(user, now: dt.datetime, limit: int = LIMIT) -> list[tuple[Interaction, bool]]:
+    """Negative feedback not yet responded to, oldest first, each with whether its 24 hours have
+    passed."""
+    query = _complaints(user, Interaction.id, Interaction.at, Interaction.summary, Interaction.feedback,
+                        Interaction.customer, Customer.id, Customer.name)
     late = now - dt.timedelta(hours=RESPONSE_HOURS)
-    return [(i, i.at <= late) for i in query.order_by(Interaction.at, Interaction.id).limit(LIMIT)]
+    return [(i, i.at <= late) for i in query.order_by(Interaction.at, Interaction.id).limit(limit)]
+
+
+def unanswered_count(user) -> int:
+    return _complaints(user, Interaction.id).count()
 
 
 def today_lists(user, settings: dict) -> dict:
+    """Everything the page shows, in a fixed number of queries whatever the size of the book.
+
+    Each list holds its first LIMIT rows; a plans list has `more` set when there are others
+    (counting every overdue plan would read a third of the plans); the other lists come with
+    their full count, read from an index.
+    """
     today, now = clock.today(), clock.now()
+    plans = plans_due(user, today, limit=LIMIT + 1)
+    more = {name: len(rows) > LIMIT for name, rows in plans.items()}
     count, reverify = due_for_reverification(user, today, settings["care"]["reverify_days"])
-    return {"today": today, "plans": plans_due(user, today), "greetings": greetings(user, today),
+    return {"today": today, "limit": LIMIT,
+            "plans": {name: rows[:LIMIT] for name, rows in plans.items()}, "more_plans": more,
+            "greetings": greetings(user, today), "greetings_count": greetings_count(user, today),
             "reverify_count": count, "reverify": reverify,
-            "complaints": unanswered_complaints(user, now)}
+            "complaints": unanswered_complaints(user, now), "complaints_count": unanswered_count(user)}

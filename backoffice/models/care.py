@@ -96,7 +96,8 @@ class Interaction(BaseModel):
     responded_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("customer", "at"), False),)
+        # Negative feedback not yet responded to, oldest first (the Today page): an ordered range.
+        indexes = ((("customer", "at"), False), (("sentiment", "responded_at", "at"), False))
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.channel}"

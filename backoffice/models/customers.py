@@ -84,7 +84,10 @@ class Customer(TrackedModel):
     updated_at = DateTimeField(default=utcnow, index=True)
 
     class Meta:
-        indexes = ((("owner", "archived"), False), (("archived", "name"), False))
+        # (archived, verified_at) and (owner, archived, verified_at): the Today page's count of
+        # records due for re-verification, read from the index alone, for everyone and for a rep.
+        indexes = ((("owner", "archived"), False), (("archived", "name"), False),
+                   (("archived", "verified_at"), False), (("owner", "archived", "verified_at"), False))
 
     def __str__(self) -> str:
         return self.name
