@@ -1,7 +1,9 @@
 """Roles: a rep sees and edits only their own customers, by every path; nothing is hard-deleted."""
+import datetime as dt
+
 import pytest
 
-from backoffice.models import Customer
+from backoffice.models import CarePlan, Customer
 from tests.conftest import make_user
 from tests.factories import make_customer, make_interaction, make_plan
 
@@ -176,3 +178,20 @@ def test_plan_form_page_does_not_list_every_customer(client, auth, two_reps):
     auth.login()
     page = client.get("/admin/care_plans/new/").get_data(as_text=True)
     assert "Bob Co" not in page and "Alice Co" not in page  # names are looked up as you type
+
+
+def test_reassigned_customers_plans_go_to_the_new_rep(client, auth, two_reps):
+    alice, bob, mine, _ = two_reps
+    plan = CarePlan.create(customer=mine, title="Weekly call", action="call", interval_days=7,
+                           next_due=dt.date.today(), owner=alice)
+    make_user("boss@example.com", role="manager")
+    auth.login("boss@example.com")
+    token = auth.csrf_token("/admin/customers/")
+    client.post("/admin/customers/assign-owner/", data={"ids": str(mine.id), "owner": bob.id, "csrf_token": token})
+    assert CarePlan.get_by_id(plan.id).owner_id == bob.id
+    auth.logout()
+    auth.login("alice@example.com")
+    assert client.get(f"/admin/care_plans/edit/?id={plan.id}").status_code == 404
+    auth.logout()
+    auth.login("bob@example.com")
+    assert client.get(f"/admin/care_plans/edit/?id={plan.id}").status_code == 200

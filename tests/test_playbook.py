@@ -119,3 +119,27 @@ def _count_queries(work) -> int:
     finally:
         del db.obj.execute_sql
     return len(seen)
+
+
+def test_plans_follow_a_customer_reassigned_to_another_rep(app):
+    alice, bob = make_user("alice@example.com", role="rep"), make_user("bob@example.com", role="rep")
+    boss = make_user("boss@example.com", role="manager")
+    lead = make_user("lead@example.com", role="rep", is_sales_lead=True)
+    customer = make_customer(stage="deal", owner=alice)
+    playbook.evaluate([customer.id], today=TODAY)
+    kept_by_boss = CarePlan.create(customer=customer, title="Contract review", action="visit", interval_days=30,
+                                   next_due=TODAY, owner=boss)
+    kept_by_lead = CarePlan.create(customer=customer, title="Pricing call", action="call", interval_days=30,
+                                   next_due=TODAY, owner=lead)
+    customer.owner = bob
+    customer.save()
+    with actors.acting_as(actors.SYSTEM):
+        assert playbook.follow_owners([customer.id]) == 2
+    owners = {p.title: p.owner_id for p in CarePlan.select().where(CarePlan.customer == customer)}
+    assert owners == {"Fortnightly call": bob.id, "Monthly product news": bob.id,
+                      "Contract review": boss.id, "Pricing call": lead.id}
+    moved = Change.select().where(Change.table == "care plan", Change.field == "owner",
+                                 Change.action == "update")
+    assert {(c.old, c.new, c.actor_kind) for c in moved} == {(str(alice.id), str(bob.id), "system")}
+    assert playbook.follow_owners([customer.id]) == 0  # in step: nothing more to move
+    assert {kept_by_boss.id, kept_by_lead.id} <= {p.id for p in CarePlan.select()}

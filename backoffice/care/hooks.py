@@ -9,8 +9,9 @@ from . import derive, playbook
 
 def customers_changed(customer_ids: Iterable[int], settings: dict,
                       actor: actors.Actor | None = None) -> dict[str, int]:
-    """Recompute derived fields (as the system), then bring playbook plans in step, in bulk."""
+    """Recompute derived fields (as the system), then bring playbook plans and their owners in step, in bulk."""
     ids = sorted(set(customer_ids))
     changed = derive.derive(settings, ids)
     counts = playbook.evaluate(ids, actor=actor)
+    counts["moved"] = playbook.follow_owners(ids, actor=actor)
     return {**{name: len(found) for name, found in changed.items()}, **counts}

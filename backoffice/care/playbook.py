@@ -4,10 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
+from peewee import JOIN
+
 from .. import actors
 from ..bulk import fresh_refs, ids_by_ref, insert_rows
 from ..db import db
 from ..models import CarePlan, Change, Customer, PlaybookStep, User, utcnow
+from ..models.base import as_text
 from . import clock
 
 CHUNK = 500  # ids per IN (...) clause: well under every database's parameter limit
@@ -127,6 +130,39 @@ def evaluate(customer_ids: Iterable[int], today: dt.date | None = None,
         counts["created"] += len(new_rows)
         counts["retired"] += len(retire)
     return counts
+
+
+def follow_owners(customer_ids: Iterable[int], actor: actors.Actor | None = None) -> int:
+    """Working plans held by a rep who does not own the customer move to the customer's owner.
+
+    A rep sees only their own book, so after a reassignment the old rep could not even open
+    those plans. Plans held by a manager, an admin or the sales lead (who see every customer)
+    stay where they are. Returns how many plans moved.
+    """
+    actor = actor or actors.current()
+    holder = User.alias()
+    moved = 0
+    for ids in _chunks(sorted(set(customer_ids))):
+        plans = list(CarePlan.select(CarePlan.id, CarePlan.ref, CarePlan.owner, Customer.owner.alias("new_owner"))
+                     .join(Customer).switch(CarePlan)
+                     .join(holder, JOIN.LEFT_OUTER, on=(CarePlan.owner == holder.id))
+                     .where(CarePlan.customer.in_(ids), ~CarePlan.archived, Customer.owner.is_null(False),
+                            CarePlan.owner.is_null() | ((CarePlan.owner != Customer.owner)
+                                                        & (holder.role == "rep") & ~holder.is_sales_lead))
+                     .objects())
+        if not plans:
+            continue
+        by_owner: dict[int, list[int]] = {}
+        for plan in plans:
+            by_owner.setdefault(plan.new_owner, []).append(plan.id)
+        now = utcnow()
+        with db.atomic():
+            for owner, plan_ids in by_owner.items():
+                CarePlan.update(owner=owner, updated_at=now).where(CarePlan.id.in_(plan_ids)).execute()
+            insert_changes([row for plan in plans for row in Change.rows_for(
+                plan, {"owner": as_text(plan.owner_id)}, {"owner": as_text(plan.new_owner)}, actor)])
+        moved += len(plans)
+    return moved
 
 
 def _create(rows: list[dict], actor) -> None:
