@@ -117,7 +117,7 @@ def test_the_status_shows_live_progress_while_the_job_runs(app, manager, client,
     progress(42_000)
     auth.login("boss@example.com")
     status = client.get(f"{IMPORT}{job.id}/status.json").get_json()
-    assert status == {"status": "importing", "done": 42_000, "total": 100_000}
+    assert status == {"status": "importing", "done": 42_000, "total": 100_000, "stalled": False}
     page = client.get(f"{IMPORT}{job.id}/").get_data(as_text=True)
     assert 'id="import-refresh"' in page and "customer-import.js" in page and 'value="42000"' in page
     assert "<script>" not in page and " onclick=" not in page
@@ -167,3 +167,65 @@ def test_an_existing_database_gets_the_import_jobs_table(app):
     migrations.SchemaVersion.delete().where(migrations.SchemaVersion.version > 1).execute()
     assert "migrated to version 2: customer import jobs" in migrations.migrate()
     assert ImportJob.table_exists() and migrations.migrate() == []
+
+
+def _stall(job: ImportJob) -> None:
+    """The job's worker went away: no progress, and its last change long ago."""
+    huey.delete(jobs._key(job.id))
+    job = ImportJob.get_by_id(job.id)
+    ImportJob.update(updated_at=job.updated_at - jobs.STALLED_AFTER * 2).where(ImportJob.id == job.id).execute()
+
+
+def test_a_stalled_import_imported_nothing_and_goes_back_to_its_preview(
+        client, auth, manager, mixed_file, immediate, monkeypatch):  # noqa: F811
+    auth.login("boss@example.com")
+    job_url = _job_url(_upload(client, auth, mixed_file))
+    monkeypatch.setattr(jobs, "import_upload", lambda *args: None)  # queued, but the worker dies
+    _confirm(client, auth, job_url)
+    job = ImportJob.get()
+    assert job.status == "importing" and not jobs.stalled(job)
+    assert 'id="restart-import"' not in client.get(job_url).get_data(as_text=True)
+    refused = client.post(job_url + "restart", data={"csrf_token": auth.csrf_token(job_url)})
+    assert refused.status_code == 302 and ImportJob.get().status == "importing"  # still alive: left alone
+
+    _stall(job)
+    page = client.get(job_url).get_data(as_text=True)
+    assert 'id="import-stalled"' in page and "Nothing has been imported yet" in page
+    assert client.get(job_url + "status.json").get_json()["stalled"] is True
+    client.post(job_url + "restart", data={"csrf_token": auth.csrf_token(job_url)})
+    assert ImportJob.get().status == "ready" and Customer.select().count() == 1
+    assert "nothing was imported. Confirm it again below." in client.get(job_url).get_data(as_text=True)
+    monkeypatch.undo()
+    _confirm(client, auth, job_url)
+    assert ImportJob.get().status == "done" and Customer.select().count() == 4
+
+
+def test_a_run_that_was_started_again_meanwhile_imports_nothing(app, manager, mixed_file):  # noqa: F811
+    job = ImportJob.create(user=manager, filename="c.csv", path=str(app.instance_path) + "/c.csv", status="ready",
+                           good_rows=3)
+    with open(job.path, "wb") as f:
+        f.write(mixed_file)
+    ImportJob.move(job.id, "ready", "importing")
+    slow_run = ImportJob.get_by_id(job.id)  # what the first worker read when it started
+    ImportJob.move(job.id, "importing", "ready")  # stalled, restarted from the panel...
+    ImportJob.move(job.id, "ready", "importing")  # ...and confirmed again
+    real_get = ImportJob.get_by_id
+    ImportJob.get_by_id = classmethod(lambda cls, pk: slow_run)
+    try:
+        jobs.import_job(job.id, "CN", {"strategic_from": 1_000_000, "key_from": 100_000})
+    finally:
+        ImportJob.get_by_id = real_get
+    assert Customer.select().count() == 1 and ImportJob.get_by_id(job.id).status == "importing"
+    jobs.import_job(job.id, "CN", {"strategic_from": 1_000_000, "key_from": 100_000})  # the live run
+    assert Customer.select().count() == 4 and ImportJob.get_by_id(job.id).status == "done"
+
+
+def test_a_stalled_check_is_queued_again(client, auth, manager, mixed_file, immediate, monkeypatch):  # noqa: F811
+    auth.login("boss@example.com")
+    monkeypatch.setattr(jobs, "check_upload", lambda *args: None)  # the worker never picks it up
+    job_url = _job_url(_upload(client, auth, mixed_file))
+    job = ImportJob.get()
+    _stall(job)
+    monkeypatch.undo()
+    client.post(job_url + "restart", data={"csrf_token": auth.csrf_token(job_url)})
+    assert ImportJob.get().status == "ready"

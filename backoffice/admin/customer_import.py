@@ -72,14 +72,24 @@ class CustomerImportView(SecureView):
         job = self._job(job_id)
         done, total = jobs.progress_of(job)
         return self.render("admin/customer_import_job.html", job=job, done=done, total=total,
-                           problems=job.problems)
+                           problems=job.problems, stalled=jobs.stalled(job))
 
     @expose("/<int:job_id>/status.json")
     def status(self, job_id: int):
         from ..csvio import jobs
         job = self._job(job_id)
         done, total = jobs.progress_of(job)
-        return jsonify(status=job.status, done=done, total=total)
+        return jsonify(status=job.status, done=done, total=total, stalled=jobs.stalled(job))
+
+    @expose("/<int:job_id>/restart", methods=("POST",))
+    def restart(self, job_id: int):
+        from ..csvio import jobs
+        job = self._job(job_id)
+        if not jobs.stalled(job):
+            flash("This import is not stuck: it is still moving, or already finished.", "error")
+        else:
+            flash(jobs.restart(job, self._settings()[0]), "info")
+        return redirect(url_for(".job", job_id=job.id))
 
     @expose("/<int:job_id>/confirm", methods=("POST",))
     def confirm(self, job_id: int):

@@ -5,8 +5,10 @@ confirms; the panel queues `import_upload`. The command line calls the same func
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +20,15 @@ from . import importer
 from .reading import BadFile, decode
 
 log = logging.getLogger(__name__)
+
+# A running job that has not moved for this long lost its worker (a restart, a crash): the
+# page then offers to start it again. Progress moves every few hundred rows, so a live job
+# never comes near this, however large its file.
+STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+class Restarted(Exception):
+    """The job was started again from the panel while this worker still ran it: this run stops."""
 
 
 def _key(job_id: int) -> str:
@@ -42,7 +53,7 @@ class Progress:
         self._save()
 
     def _save(self) -> None:
-        huey.put(_key(self.job_id), (min(self.done, self.total), self.total))
+        huey.put(_key(self.job_id), (min(self.done, self.total), self.total, time.time()))
 
     def finish(self) -> dict:
         huey.delete(_key(self.job_id))
@@ -52,7 +63,34 @@ class Progress:
 def progress_of(job: ImportJob) -> tuple[int, int]:
     """(done, total) while the job runs, from the live store; else what the job row says."""
     live = huey.get(_key(job.id), peek=True) if job.running else None
-    return tuple(live) if live else (job.progress_done, job.progress_total)
+    return tuple(live[:2]) if live else (job.progress_done, job.progress_total)
+
+
+def stalled(job: ImportJob, now: dt.datetime | None = None) -> bool:
+    """Whether a running job has shown no sign of life for STALLED_AFTER."""
+    if not job.running:
+        return False
+    now = now or utcnow()
+    live = huey.get(_key(job.id), peek=True)
+    last = dt.datetime.fromtimestamp(live[2], dt.UTC).replace(tzinfo=None) if live else job.updated_at
+    return now - last > STALLED_AFTER
+
+
+def restart(job: ImportJob, region: str) -> str:
+    """Start a stalled job again; returns what the person should read.
+
+    A check is simply queued again. An import is one transaction that marks the job done, so a
+    stalled one imported nothing: the job goes back to its preview, to be confirmed again.
+    """
+    huey.delete(_key(job.id))
+    if job.status == "importing":
+        if not ImportJob.move(job.id, "importing", "ready"):
+            return "The import moved on meanwhile; nothing was changed."
+        return "The import had stopped before it finished, and nothing was imported. Confirm it again below."
+    if not ImportJob.move(job.id, job.status, "queued"):
+        return "The check moved on meanwhile; nothing was changed."
+    check_upload(job.id, region)
+    return "The check was started again."
 
 
 def lines_in(text: str) -> int:
@@ -90,6 +128,7 @@ def check_job(job_id: int, region: str) -> None:
     if not ImportJob.move(job_id, "queued", "checking"):
         return  # already checked, or the upload was withdrawn
     job = ImportJob.get_by_id(job_id)
+    mine = (ImportJob.id == job_id) & (ImportJob.status == "checking") & (ImportJob.updated_at == job.updated_at)
     try:
         text = decode(Path(job.path).read_bytes())
         progress = Progress(job_id, lines_in(text))
@@ -101,8 +140,9 @@ def check_job(job_id: int, region: str) -> None:
         log.exception("checking import %s failed", job_id)
         _fail(job_id, f"The check stopped: {exc}")
         return
+    # Only if this run is still the job's run: one started again meanwhile reports instead.
     ImportJob.update(status="ready", updated_at=utcnow(), **_counts(checked), **progress.finish()).where(
-        ImportJob.id == job_id).execute()
+        mine).execute()
 
 
 def import_job(job_id: int, region: str, tiers: dict) -> None:
@@ -121,8 +161,17 @@ def import_job(job_id: int, region: str, tiers: dict) -> None:
         with db.atomic():
             ids = importer.import_rows(checked, {"tiers": tiers}, actors.import_actor(job.user),
                                        progress=progress)
-            ImportJob.update(status="done", imported=len(ids), updated_at=utcnow(), finished_at=utcnow(),
-                             **_counts(checked), **progress.finish()).where(ImportJob.id == job_id).execute()
+            # The job's updated_at was set when it was confirmed: if it changed, someone started
+            # the job again while this run was slow, and this run's customers must not land too.
+            marked = ImportJob.update(status="done", imported=len(ids), updated_at=utcnow(), finished_at=utcnow(),
+                                      **_counts(checked), **progress.finish()).where(
+                ImportJob.id == job_id, ImportJob.status == "importing",
+                ImportJob.updated_at == job.updated_at).execute()
+            if marked != 1:
+                raise Restarted
+    except Restarted:
+        log.warning("import %s was started again meanwhile; this run imported nothing", job_id)
+        return
     except Exception as exc:
         log.exception("import %s failed", job_id)
         _fail(job_id, f"Nothing was imported: {exc}")
