@@ -148,8 +148,11 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
     sheet = settings["sheet"]
     outcome = Outcome()
     tab_names = {t.key: sheet[t.tab_setting] for t in TABLES}
-    tabs = gateway.read_tabs(spreadsheet, list(tab_names.values()))
+    # The database first, the sheet second: Sheets has no conditional write, so a cell typed
+    # between our read and our write is overwritten; reading the sheet last keeps that window
+    # to the merge alone. A record saved in the panel meanwhile is caught by its updated_at.
     snapshot = load_snapshot(settings["phone"]["default_region"])
+    tabs = gateway.read_tabs(spreadsheet, list(tab_names.values()))
     taken = {ref for side in snapshot.sides.values() for ref in (*side.ids, *side.base)}
     column_maps: dict[str, dict[str, int]] = {}
     customers_now = {ref: v["name"] for ref, v in snapshot.sides[CUSTOMERS.key].database.items()}
