@@ -16,6 +16,7 @@ from .greeting_indexes import create_greeting_indexes
 from .models import (
     ALL_MODELS,
     BaseModel,
+    CarePlan,
     Customer,
     ImportJob,
     Industry,
@@ -38,6 +39,8 @@ STEPS: list[tuple[int, str, object]] = [
     (2, "customer import jobs", lambda migrator: db.create_tables([ImportJob], safe=True)),
     (3, "trigram indexes for the search (PostgreSQL)", lambda migrator: create_search_indexes()),
     (4, "indexes for the Today page", lambda migrator: _today_indexes()),
+    (5, "index for the Today page's plans lists",
+     lambda migrator: CarePlan._schema.create_indexes(safe=True)),
 ]
 
 LATEST = STEPS[-1][0]

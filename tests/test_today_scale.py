@@ -18,7 +18,7 @@ NOW = dt.datetime(2026, 11, 25, 10, 0)
 TODAY = NOW.date()
 INDEX_NAMES = {greeting_indexes.index_name(f) for f in greeting_indexes.GREETING_FIELDS}
 TODAY_INDEXES = {"customer_archived_verified_at", "customer_owner_id_archived_verified_at",
-                 "interaction_sentiment_responded_at_at"}
+                 "interaction_sentiment_responded_at_at", "care_plan_status_archived_next_due_id"}
 
 
 @pytest.fixture
@@ -166,18 +166,17 @@ def test_a_plans_list_links_to_the_care_plans_list_filtered_alike(app, client, a
 
 
 def test_a_fresh_database_has_the_today_indexes(app):
-    assert INDEX_NAMES | {"customer_archived_verified_at", "customer_owner_id_archived_verified_at"} \
-        <= _index_names("customer")
-    assert "interaction_sentiment_responded_at_at" in _index_names("interaction")
+    assert INDEX_NAMES | TODAY_INDEXES <= _index_names("customer", "interaction", "care_plan")
 
 
-def test_a_database_at_version_3_gets_step_4(app):
+def test_a_database_at_version_3_gets_steps_4_and_5(app):
     for name in INDEX_NAMES | TODAY_INDEXES:
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
     migrations.SchemaVersion.delete().execute()
     migrations.SchemaVersion.create(version=3)  # a database made before step 4
-    assert migrations.migrate() == ["migrated to version 4: indexes for the Today page"]
-    assert INDEX_NAMES | TODAY_INDEXES <= _index_names("customer", "interaction")
+    assert migrations.migrate() == ["migrated to version 4: indexes for the Today page",
+                                    "migrated to version 5: index for the Today page's plans lists"]
+    assert INDEX_NAMES | TODAY_INDEXES <= _index_names("customer", "interaction", "care_plan")
     assert migrations.migrate() == []
 
 

@@ -22,10 +22,8 @@ def _plans(user):
                              owner.id, owner.email)
              .join(Customer).switch(CarePlan)
              .join(owner, JOIN.LEFT_OUTER, on=(CarePlan.owner == owner.id)).switch(CarePlan)
-             .where(CarePlan.status == "active", ~CarePlan.archived, ~Customer.archived))
-    if not user.sees_all_customers:
-        query = query.where(Customer.owner == user.id)
-    return query
+             .where(CarePlan.status == "active", CarePlan.archived == False))  # noqa: E712
+    return _scoped(query, user)
 
 
 def _scoped(query, user):

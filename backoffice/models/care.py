@@ -62,7 +62,10 @@ class CarePlan(TrackedModel):
     updated_at = DateTimeField(default=utcnow, index=True)
 
     class Meta:
-        indexes = ((("owner", "status", "next_due"), False),)
+        # (status, archived, next_due, id): the Today page's plans lists, active plans by due day in
+        # their listed order, past done and archived ones without reading them.
+        indexes = ((("owner", "status", "next_due"), False),
+                   (("status", "archived", "next_due", "id"), False))
 
     def __str__(self) -> str:
         return self.title
