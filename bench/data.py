@@ -1,4 +1,5 @@
-"""Fast bench data: realistic customers (the demo's generator) inserted in bulk, 2 care plans each.
+"""Fast bench data: realistic customers (the demo's generator) inserted in bulk, 2 care plans each
+(their playbook plans first; a strategic deal customer has 4).
 
 A fresh database gets sequential ids, so plans and interactions point at customers without
 reading anything back; the whole load is one transaction.
@@ -20,6 +21,7 @@ from peewee import (
 )
 
 from backoffice import demo, rules
+from backoffice.care import derive, playbook
 from backoffice.db import db, init_database
 from backoffice.migrations import migrate
 from backoffice.models import CarePlan, Change, Customer, Industry, Interaction, utcnow
@@ -83,6 +85,8 @@ def populate(url: str, customers: int, settings: dict, plans_per_customer: int =
     today = dt.date.today()
     now = utcnow()
     made = {"customers": 0, "plans": 0, "interactions": 0}
+    steps, lead = playbook._active_steps()
+    by_id = {step.id: step for step in steps}
     with db.atomic():
         base_id = (Customer.select(Customer.id).order_by(Customer.id.desc()).scalar() or 0)
         for start in range(0, customers, 10_000):
@@ -96,11 +100,20 @@ def populate(url: str, customers: int, settings: dict, plans_per_customer: int =
                 cid = base_id + start + offset + 1
                 history.append({"actor_kind": "system", "actor_label": "bench data", "table": "customer",
                                 "record_id": cid, "record_ref": row["ref"], "action": "create", "at": now})
-                for n in range(plans_per_customer):
-                    title, action, channel, every = PLAN_KINDS[(offset + n) % len(PLAN_KINDS)]
-                    plans.append({"ref": bench_ref("CP", cid * 8 + n), "customer": cid, "owner": row["owner"],
+                # The playbook's plans for the customer's tier and stage, as a live database holds
+                # them (so touching a customer makes no new plan), then others up to the count.
+                wanted = [by_id[i] for i in sorted(playbook.steps_for(row["tier"], row["stage"], steps))]
+                for n in range(max(plans_per_customer, len(wanted))):
+                    if n < len(wanted):
+                        step = wanted[n]
+                        kind = (step.title, step.action, step.channel, step.interval_days)
+                        owner = lead if step.owned_by_sales_lead and lead else row["owner"]
+                    else:
+                        step, kind, owner = None, PLAN_KINDS[(offset + n) % len(PLAN_KINDS)], row["owner"]
+                    title, action, channel, every = kind
+                    plans.append({"ref": bench_ref("CP", cid * 8 + n), "customer": cid, "owner": owner,
                                   "title": title, "action": action, "channel": channel,
-                                  "interval_days": every, "status": "active",
+                                  "interval_days": every, "status": "active", "playbook_step": step and step.id,
                                   "next_due": today + dt.timedelta(days=rnd.randint(-30, 60)),
                                   "created_at": now, "updated_at": now})
                 for _ in range(rnd.randint(0, 3)):
@@ -115,6 +128,7 @@ def populate(url: str, customers: int, settings: dict, plans_per_customer: int =
             made["customers"] += len(batch)
             made["plans"] += len(plans)
             made["interactions"] += len(touches)
+    derive.derive(settings)  # closeness and churn risk as the periodic task keeps them
     last = Customer.get_or_none(Customer.id == base_id + customers)
     assert last is not None and last.ref == bench_ref("CU", base_id + customers), "ids were not sequential"
     if url.startswith("sqlite:///"):
