@@ -7,11 +7,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 import requests
 
 from backoffice import config
+
+from .columns import CUSTOMERS
 
 LOCAL_SHEET_ID = "customer-care-local"
 WORKER = [sys.executable, "-c", "from backoffice.cli import cli; cli()", "worker"]
@@ -61,7 +64,8 @@ def use_local_sheet(port: int) -> str | None:
     start_emulator(Path(settings["app"]["instance_path"]), port, spreadsheet_id)
     os.environ["BACKOFFICE_SHEET__EMULATOR_URL"] = f"http://127.0.0.1:{port}"
     os.environ["BACKOFFICE_SHEET__SPREADSHEET_ID"] = spreadsheet_id  # inherited by the worker
-    return f"http://127.0.0.1:{port}/sheets/{spreadsheet_id}"
+    # Opened on the customers tab: a new spreadsheet's first tab is the empty "Sheet1".
+    return f"http://127.0.0.1:{port}/sheets/{spreadsheet_id}?tab={quote(sheet[CUSTOMERS.tab_setting])}"
 
 
 @click.command("run")
