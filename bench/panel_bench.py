@@ -31,21 +31,12 @@ from .common import (
 )
 
 
-def _pg(sql: str) -> None:
+def _pg(sql: str, database: str | None = None) -> None:
+    """One statement outside a transaction (CREATE/DROP DATABASE and VACUUM need that), on the
+    server's admin database or on `database`."""
     import psycopg2
-    conn = psycopg2.connect(PG_ADMIN_URL)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
-
-
-def _pg_bench(sql: str) -> None:
-    """A statement on the bench database itself, outside a transaction (VACUUM needs that)."""
-    import psycopg2
-    conn = psycopg2.connect(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_NAME}")
+    url = PG_ADMIN_URL if database is None else PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}"
+    conn = psycopg2.connect(url)
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
@@ -73,7 +64,7 @@ def prepare(kind: str, customers: int) -> tuple[str, Path, float]:
         # What autovacuum does soon after a bulk load on a live database: planner statistics, and
         # the new rows moved out of the GIN indexes' pending lists. Measured before it, the
         # planner would see neither and the figures would depend on when autovacuum ran.
-        _pg_bench("VACUUM ANALYZE")
+        _pg("VACUUM ANALYZE", PG_NAME)
     return url, folder, time.perf_counter() - start
 
 

@@ -26,6 +26,22 @@ def _pg_admin(sql: str) -> None:
         conn.close()
 
 
+def count_statements(work) -> tuple[int, object]:
+    """How many SQL statements `work()` sends to the database, and what it returned."""
+    sent = []
+    original = db.obj.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        sent.append(sql)
+        return original(sql, params, *args, **kwargs)
+    db.obj.execute_sql = counting
+    try:
+        result = work()
+    finally:
+        del db.obj.execute_sql
+    return len(sent), result
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """A PostgreSQL database of the suite's own, dropped at the end."""

@@ -8,7 +8,7 @@ from backoffice import actors
 from backoffice.care import playbook
 from backoffice.care.complete import mark_done
 from backoffice.models import CarePlan, Change, Interaction
-from tests.conftest import make_user
+from tests.conftest import count_statements, make_user
 from tests.factories import make_customer
 
 TODAY = dt.date(2026, 11, 25)
@@ -106,19 +106,7 @@ def test_bulk_evaluation_is_a_handful_of_queries_for_many_customers(app):
 
 
 def _count_queries(work) -> int:
-    from backoffice.db import db
-    seen = []
-    original = db.obj.execute_sql
-
-    def counting(sql, params=None, *args, **kwargs):
-        seen.append(sql)
-        return original(sql, params, *args, **kwargs)
-    db.obj.execute_sql = counting
-    try:
-        work()
-    finally:
-        del db.obj.execute_sql
-    return len(seen)
+    return count_statements(work)[0]
 
 
 def test_plans_follow_a_customer_reassigned_to_another_rep(app):

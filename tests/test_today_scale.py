@@ -11,7 +11,7 @@ from backoffice import greeting_indexes, migrations
 from backoffice.care import today as today_module
 from backoffice.db import db
 from backoffice.models import Customer
-from tests.conftest import make_user
+from tests.conftest import count_statements, make_user
 from tests.factories import make_customer, make_interaction, make_plan
 
 NOW = dt.datetime(2026, 11, 25, 10, 0)
@@ -120,19 +120,7 @@ def _fill(owner, count: int, start: int = 0) -> None:
 
 
 def _statements(client) -> tuple[int, str]:
-    counted = []
-    inner = db.obj.execute_sql
-
-    def counting(sql, params=None, *args, **kwargs):
-        counted.append(sql)
-        return inner(sql, params, *args, **kwargs)
-
-    db.obj.execute_sql = counting
-    try:
-        page = client.get("/admin/").get_data(as_text=True)
-    finally:
-        del db.obj.execute_sql
-    return len(counted), page
+    return count_statements(lambda: client.get("/admin/").get_data(as_text=True))
 
 
 @pytest.mark.parametrize("role", ["admin", "rep"])
