@@ -31,7 +31,8 @@ def create_app(test_config: dict | None = None, settings: dict | None = None) ->
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
 
-    from . import admin, auth, cli, db, security
+    from . import admin, auth, cli, clock, db, security
+    clock.init_app(app)
     db.init_app(app)
     security.init_app(app)
     auth.init_app(app)

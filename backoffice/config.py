@@ -7,6 +7,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from .clock import configure as configure_clock
+from .clock import zone_named
+
 ENV_PREFIX = "BACKOFFICE_"
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -15,6 +18,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "secret_key": "",
         "instance_path": "instance",
         "public_url": "",
+        "timezone": "Asia/Shanghai",  # the office's zone: days are cut and times shown in it
     },
     "database": {"url": ""},  # empty: sqlite file in the instance folder
     "queue": {"url": "", "immediate": False, "workers": 2},  # empty: sqlite file
@@ -118,6 +122,10 @@ def _check_urls(settings: dict) -> None:
     queue = settings["queue"]["url"]
     if not queue.startswith(("sqlite:///", "redis://", "rediss://")):
         raise ConfigError(f"queue.url: must start with sqlite:/// or redis://, got {queue!r}")
+    try:
+        zone_named(settings["app"]["timezone"])
+    except ValueError as exc:
+        raise ConfigError(f"app.timezone: {exc}") from None
     tiers = settings["tiers"]
     if tiers["key_from"] >= tiers["strategic_from"]:
         raise ConfigError("tiers.key_from: must be lower than tiers.strategic_from")
@@ -158,4 +166,5 @@ def load(path: str | os.PathLike | None = None, environ: dict[str, str] | None =
     settings["queue"]["url"] = settings["queue"]["url"] or f"sqlite:///{instance / 'queue.db'}"
     _check_urls(settings)
     settings["app"]["secret_key"] = _secret_key(settings, instance)
+    configure_clock(settings)  # the worker and the CLI cut days in the office's zone too
     return settings

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from werkzeug.security import generate_password_hash
 
-from . import rules
+from . import clock, rules
 from .db import db
 from .models import CarePlan, Change, Customer, Industry, Interaction, User, new_ref, utcnow
 
@@ -90,7 +90,7 @@ def make_demo_data(count: int, seed: int = 7, settings=None, progress=lambda n: 
                    today: dt.date | None = None) -> dict[str, int]:
     """Insert in batches; one history row per created record says where it came from."""
     rnd = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or clock.today()
     owners = [u.id for u in ensure_demo_users() if u.role == "rep"]
     industries = [i.id for i in Industry.select()]
     made = {"customers": 0, "plans": 0, "interactions": 0}

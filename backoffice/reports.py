@@ -5,8 +5,9 @@ import datetime as dt
 import threading
 import time
 
-from peewee import JOIN, SQL, PostgresqlDatabase, fn
+from peewee import JOIN, SQL, NodeList, PostgresqlDatabase, Value, fn
 
+from . import clock
 from .db import db
 from .models import CarePlan, Change, Conflict, Customer, Industry, Interaction, SyncRun, User
 
@@ -30,11 +31,15 @@ def _scope(query, user):
 
 
 def month_of(column):
-    """'YYYY-MM' computed by the database itself (peewee's portable date_part is a Python
-    function on SQLite, called per row)."""
+    """The office's 'YYYY-MM' of a stored UTC time, computed by the database itself (peewee's
+    portable date_part is a Python function on SQLite, called per row)."""
     if isinstance(db.obj, PostgresqlDatabase):
-        return fn.to_char(column, "YYYY-MM")
-    return fn.strftime("%Y-%m", column)
+        local = NodeList((SQL("(("), column, SQL(" AT TIME ZONE 'UTC') AT TIME ZONE"),
+                          Value(clock.zone().key), SQL(")")))
+        return fn.to_char(local, "YYYY-MM")
+    # SQLite knows no zones: shift by the office's offset now (exact for zones without DST).
+    minutes = int(clock.local().utcoffset().total_seconds() // 60)
+    return fn.strftime("%Y-%m", column, f"{minutes:+d} minutes")
 
 
 def _per_month(query, column, months: list[str], distinct=None) -> list[int]:
@@ -58,7 +63,7 @@ def shares(user) -> dict[str, dict[str, int]]:
 
 
 def new_and_churned(user, months: list[str]) -> dict[str, list[int]]:
-    start = _first_day(months[0])
+    start = clock.day_start(_first_day(months[0]))
     new = _scope(Customer.select().where(Customer.created_at >= start), user)
     # Churn: a customer archived or moved to "lost", counted once per month, from the history.
     churn = Change.select().where(
@@ -85,7 +90,7 @@ def touches(user, months: list[str]) -> dict[str, list[int]]:
     start, index = _first_day(months[0]), {m: i for i, m in enumerate(months)}
     last = months[-1]
     end = dt.date(int(last[:4]) + (last[5:] == "12"), int(last[5:]) % 12 + 1, 1)
-    done = Interaction.select().where(Interaction.at >= start)
+    done = Interaction.select().where(Interaction.at >= clock.day_start(start))
     if not user.sees_all_customers:  # the join is only needed to scope a rep's book
         done = _scope(done.join(Customer), user)
     planned = [0] * len(months)

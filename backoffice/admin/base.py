@@ -1,14 +1,27 @@
 """The secured base view: login and role checks, row scoping for reps, no hard deletes."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.tools import parse_like_term
+from flask_admin.model import typefmt
 from flask_login import current_user
 from peewee import PostgresqlDatabase, fn
 
+from .. import clock
 from ..db import db
+
+
+def _local_time(view, value, name) -> str:
+    return clock.show(value)
+
+
+# Stored times are UTC; people read them in the office's zone, without a zone label.
+LIST_FORMATTERS = {**typefmt.BASE_FORMATTERS, dt.datetime: _local_time}
+DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS, dt.datetime: _local_time}
 
 
 def in_subquery(field, query):
@@ -67,6 +80,8 @@ class SecureModelView(AccessMixin, ModelView):
     named_filter_urls = True  # readable, bookmarkable filter links
     list_template = "admin/model/list.html"
     related_search: dict = {}  # label -> function(term) giving a condition on the model
+    column_type_formatters = LIST_FORMATTERS
+    column_type_formatters_detail = DETAIL_FORMATTERS
 
     def scoped(self, query):
         return query

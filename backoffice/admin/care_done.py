@@ -9,8 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from .. import rules
-from ..care import clock
+from .. import clock, rules
 from ..care.complete import mark_done
 from ..care.hooks import customers_changed
 from ..models import CarePlan

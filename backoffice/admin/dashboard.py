@@ -8,8 +8,7 @@ from flask import Response, abort
 from flask_admin import expose
 from flask_login import current_user
 
-from .. import reports
-from ..care import clock
+from .. import clock, reports
 from ..csvio.cells import neutralise
 from .base import SecureView
 

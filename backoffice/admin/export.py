@@ -5,7 +5,7 @@ from flask import Response, request, stream_with_context
 from flask_admin import expose
 from flask_login import current_user
 
-from ..care import clock
+from .. import clock
 from ..csvio.export import csv_lines, rows_of
 
 

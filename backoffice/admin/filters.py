@@ -6,6 +6,8 @@ import datetime as dt
 from flask import has_request_context
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 
+from .. import clock
+
 
 class ChoiceFilter(BasePeeweeFilter):
     """Equals one of a list of options; options may be a callable so new entries show up."""
@@ -80,7 +82,7 @@ class DueFilter(BasePeeweeFilter):
                                                 ("tomorrow", "tomorrow"), ("week", "within 7 days")))
 
     def apply(self, query, value):
-        today = dt.date.today()
+        today = clock.today()
         if value == "overdue":
             return query.where(self.column < today)
         if value == "today":

@@ -61,7 +61,7 @@ class ChangeView(ExportMixin, SecureModelView):
     can_create = can_edit = False
     can_view_details = False
     column_list = ("at", "actor_label", "actor_kind", "table", "record_ref", "action", "field", "old", "new")
-    column_labels = {"at": "When (UTC)", "actor_label": "Who", "actor_kind": "Source",
+    column_labels = {"at": "When", "actor_label": "Who", "actor_kind": "Source",
                      "record_ref": "Record", "table": "Kind"}
     column_default_sort = ("at", True)
     column_sortable_list = ("at", "actor_label", "table", "record_ref", "action", "field")

@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, redirect, url_for
 from flask_admin import expose
 from flask_login import current_user
 
-from ..care import clock
+from .. import clock
 from ..care.today import today_lists
 from ..models import CarePlan, Customer, Interaction
 from .base import SecureIndexView

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import clock
 from ..db import db
 from ..models import CarePlan, Interaction, PlaybookStep
-from . import clock
 
 
 def mark_done(plans: list[CarePlan], done_on: dt.date, *, channel: str, summary: str,
               feedback: str | None = None, sentiment: str | None = None,
               next_action: str | None = None, user=None) -> list[Interaction]:
     """One interaction per plan; `once` plans (e.g. the win-back call) close for good."""
-    at = dt.datetime.combine(done_on, clock.now().time())
+    # The office's wall time of the moment it is marked, on the day it was done.
+    at = clock.to_stored(dt.datetime.combine(done_on, clock.local().time().replace(tzinfo=None)))
     logged = []
     once = {s.id for s in PlaybookStep.select(PlaybookStep.id).where(PlaybookStep.once)}
     with db.atomic():

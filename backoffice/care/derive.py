@@ -6,11 +6,10 @@ from collections.abc import Iterable
 
 from peewee import fn
 
-from .. import actors, rules
+from .. import actors, clock, rules
 from ..db import db
 from ..models import Change, Customer, Interaction, utcnow
 from ..models.base import as_text
-from . import clock
 from .playbook import CHUNK, _chunks, insert_changes
 
 DERIVED = ("tier", "closeness", "churn_risk")

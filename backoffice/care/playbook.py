@@ -6,12 +6,11 @@ from collections.abc import Callable, Iterable
 
 from peewee import JOIN
 
-from .. import actors
+from .. import actors, clock
 from ..bulk import fresh_refs, ids_by_ref, insert_rows
 from ..db import db
 from ..models import CarePlan, Change, Customer, PlaybookStep, User, utcnow
 from ..models.base import as_text
-from . import clock
 
 CHUNK = 500  # ids per IN (...) clause: well under every database's parameter limit
 

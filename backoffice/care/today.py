@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from peewee import JOIN, Case
 
-from .. import greeting_indexes
+from .. import clock, greeting_indexes
 from ..models import CarePlan, Customer, Interaction, User
-from . import clock
 
 LIMIT = 50  # a start page, not a report: each list shows its first rows and links on
 RESPONSE_HOURS = 24

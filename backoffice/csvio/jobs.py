@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .. import actors
+from .. import actors, clock
 from ..db import db
 from ..models import ImportJob, utcnow
 from ..queue import huey
@@ -53,7 +52,7 @@ class Progress:
         self._save()
 
     def _save(self) -> None:
-        huey.put(_key(self.job_id), (min(self.done, self.total), self.total, time.time()))
+        huey.put(_key(self.job_id), (min(self.done, self.total), self.total, clock.now().isoformat()))
 
     def finish(self) -> dict:
         huey.delete(_key(self.job_id))
@@ -72,7 +71,7 @@ def stalled(job: ImportJob, now: dt.datetime | None = None) -> bool:
         return False
     now = now or utcnow()
     live = huey.get(_key(job.id), peek=True)
-    last = dt.datetime.fromtimestamp(live[2], dt.UTC).replace(tzinfo=None) if live else job.updated_at
+    last = dt.datetime.fromisoformat(str(live[2])) if live else job.updated_at
     return now - last > STALLED_AFTER
 
 
