@@ -31,8 +31,9 @@ def create_app(test_config: dict | None = None, settings: dict | None = None) ->
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
 
-    from . import admin, auth, cli, clock, db, security
+    from . import admin, auth, cli, clock, db, i18n, security
     clock.init_app(app)
+    i18n.init_app(app)
     db.init_app(app)
     security.init_app(app)
     auth.init_app(app)

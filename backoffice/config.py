@@ -19,6 +19,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "instance_path": "instance",
         "public_url": "",
         "timezone": "Asia/Shanghai",  # the office's zone: days are cut and times shown in it
+        "locale": "zh_CN",  # zh_CN | en: the language of a user who has not chosen one
     },
     "database": {"url": ""},  # empty: sqlite file in the instance folder
     "queue": {"url": "", "immediate": False, "workers": 2},  # empty: sqlite file
@@ -45,6 +46,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 
 CHOICES = {
     ("app", "env"): {"development", "production"},
+    ("app", "locale"): {"zh_CN", "en"},
     ("sheet", "conflict_policy"): {"database", "sheet"},
 }
 

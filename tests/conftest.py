@@ -71,7 +71,9 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def settings(tmp_path, database_url):
     return config.load(environ={}, overrides={
-        "app": {"instance_path": str(tmp_path / "instance"), "secret_key": "test-secret"},
+        # English unless a test asks for Chinese: most assertions read English words.
+        "app": {"instance_path": str(tmp_path / "instance"), "secret_key": "test-secret",
+                "locale": "en"},
         "database": {"url": database_url},
         "queue": {"url": f"sqlite:///{tmp_path / 'queue.db'}"},
     })
