@@ -1,8 +1,7 @@
 """Plain factory functions for test data."""
 from __future__ import annotations
 
-import datetime as dt
-
+from backoffice import clock
 from backoffice.models import CarePlan, Customer, Interaction
 
 
@@ -16,7 +15,7 @@ def make_customer(**overrides) -> Customer:
 
 def make_plan(customer, **overrides) -> CarePlan:
     values = {"customer": customer, "title": "Follow-up call", "action": "call", "interval_days": 14,
-              "next_due": dt.date.today(), "owner": customer.owner_id}
+              "next_due": clock.today(), "owner": customer.owner_id}
     values.update(overrides)
     plan = CarePlan(**values)
     plan.save()

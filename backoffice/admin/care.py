@@ -7,7 +7,7 @@ from flask_login import current_user
 from peewee import JOIN
 from wtforms import ValidationError
 
-from .. import rules
+from .. import clock, rules
 from ..csvio import columns as export_columns
 from ..models import CarePlan, Customer, Interaction, User
 from .base import SecureModelView, in_subquery
@@ -117,7 +117,20 @@ class InteractionView(ExportMixin, CustomerScopedView):
         return (Interaction.select(Interaction, Customer, by).join(Customer).switch(Interaction)
                 .join(by, JOIN.LEFT_OUTER, on=(Interaction.user == by.id)).switch(Interaction))
 
+    form_args = {"at": {"default": lambda: clock.local().replace(tzinfo=None, microsecond=0)}}
+    local_time_fields = ("at", "responded_at")  # typed and shown in the office's zone
+
+    def on_form_prefill(self, form, id):
+        for name in self.local_time_fields:
+            value = getattr(form, name).data
+            if value is not None:
+                getattr(form, name).data = clock.local(value).replace(tzinfo=None)
+
     def on_model_change(self, form, model, is_created):
+        for name in self.local_time_fields:
+            typed = getattr(form, name).data
+            if typed is not None:
+                setattr(model, name, clock.to_stored(typed))
         if is_created:
             model.user = current_user.id
 

@@ -5,6 +5,8 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
+from .. import clock
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -30,7 +32,7 @@ def as_cell(value) -> str:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return clock.show(value, seconds=True)  # the office's wall time, as on the pages
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -66,7 +68,9 @@ def _date(value) -> str:
 def _datetime(value) -> str:
     if value is None:
         return ""
-    return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, dt.datetime) else str(value)[:19]
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(str(value)[:19])
+    return clock.show(value, seconds=True)
 
 
 def _masked(value) -> str:
