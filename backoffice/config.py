@@ -31,6 +31,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "spreadsheet_id": "",
         "credentials_file": "",
         "emulator_url": "",
+        "emulator_token": "",  # sent to the emulator; `backoffice run` makes one per start
         "customers_tab": "Customers",
         "plans_tab": "Care plans",
         "interval_seconds": 30,

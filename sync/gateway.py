@@ -41,6 +41,7 @@ def settings_for(sheet: dict) -> SheetSettings:
     return SheetSettings(spreadsheet_id=sheet["spreadsheet_id"],
                          credentials_file=sheet["credentials_file"] or None,
                          emulator_url=sheet["emulator_url"] or None,
+                         emulator_token=sheet.get("emulator_token") or None,
                          timeout=float(sheet["timeout_seconds"]), max_retries=int(sheet["max_retries"]))
 
 

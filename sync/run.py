@@ -1,8 +1,8 @@
 """`backoffice run`: the whole product on one machine: the sheet (or its emulator), the worker, the panel."""
 from __future__ import annotations
 
-import atexit
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -14,7 +14,9 @@ import requests
 
 from backoffice import config
 
+from . import children
 from .columns import CUSTOMERS
+from .emulator.guard import TOKEN_ENV
 
 LOCAL_SHEET_ID = "customer-care-local"
 WORKER = [sys.executable, "-c", "from backoffice.cli import cli; cli()", "worker"]
@@ -35,23 +37,14 @@ def _wait_for(url: str, seconds: float = 20) -> None:
         time.sleep(0.2)
 
 
-def start_emulator(instance: Path, port: int, spreadsheet_id: str) -> subprocess.Popen:
+def start_emulator(instance: Path, port: int, spreadsheet_id: str, token: str) -> subprocess.Popen:
     """The local Sheets emulator, keeping its data in the instance folder across restarts."""
-    process = subprocess.Popen([sys.executable, "-m", "sync.emulator", "--port", str(port),
-                                "--data", str(instance / "sheet.json"), "--create", "Customer care",
-                                "--id", spreadsheet_id])
-    atexit.register(_stop, process)
+    process = children.start([sys.executable, "-m", "sync.emulator", "--port", str(port),
+                              "--data", str(instance / "sheet.json"), "--create", "Customer care",
+                              "--id", spreadsheet_id],
+                             env={**os.environ, TOKEN_ENV: token})
     _wait_for(f"http://127.0.0.1:{port}/_emulator/health")
     return process
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def use_local_sheet(port: int) -> str | None:
@@ -61,8 +54,11 @@ def use_local_sheet(port: int) -> str | None:
     if sheet["credentials_file"] or sheet["emulator_url"]:
         return None
     spreadsheet_id = sheet["spreadsheet_id"] or LOCAL_SHEET_ID
-    start_emulator(Path(settings["app"]["instance_path"]), port, spreadsheet_id)
+    # A fresh token per start: only this process and its children can drive the local sheet.
+    token = secrets.token_urlsafe(32)
+    start_emulator(Path(settings["app"]["instance_path"]), port, spreadsheet_id, token)
     os.environ["BACKOFFICE_SHEET__EMULATOR_URL"] = f"http://127.0.0.1:{port}"
+    os.environ["BACKOFFICE_SHEET__EMULATOR_TOKEN"] = token
     os.environ["BACKOFFICE_SHEET__SPREADSHEET_ID"] = spreadsheet_id  # inherited by the worker
     # Opened on the customers tab: a new spreadsheet's first tab is the empty "Sheet1".
     return f"http://127.0.0.1:{port}/sheets/{spreadsheet_id}?tab={quote(sheet[CUSTOMERS.tab_setting])}"
@@ -87,6 +83,7 @@ def run_command(host: str, port: int, sheet_port: int, demo: bool):
     from .gateway import open_cached, settings_for
     from .layout import init_sheet
 
+    children.stop_on_exit()
     sheet_page = use_local_sheet(sheet_port)
     settings = config.load()
     app = create_app(settings=settings)
@@ -101,10 +98,12 @@ def run_command(host: str, port: int, sheet_port: int, demo: bool):
         for line in init_sheet(open_cached(settings_for(settings["sheet"])), tab_titles(settings)):
             click.echo(line)
         sheet_page = sheet_page or f"https://docs.google.com/spreadsheets/d/{settings['sheet']['spreadsheet_id']}"
-    worker = subprocess.Popen(WORKER)
-    atexit.register(_stop, worker)
+    children.start(WORKER)
     click.echo(f"Panel:  http://{host}:{port}/admin/")
     click.echo(f"Sheet:  {sheet_page or 'not configured (set sheet.spreadsheet_id, see docs/sync.md)'}")
     click.echo(f"Log in: {login[0]} / {login[1]}")
     from werkzeug.serving import run_simple
-    run_simple(host, port, app, threaded=True)  # not app.run: Flask ignores it inside a CLI command
+    try:
+        run_simple(host, port, app, threaded=True)  # not app.run: Flask ignores it inside a CLI command
+    finally:
+        children.stop_all()

@@ -18,6 +18,8 @@ from gspread.exceptions import APIError, WorksheetNotFound
 from gspread.http_client import HTTPClient
 from requests.adapters import HTTPAdapter
 
+from .emulator.guard import TOKEN_HEADER
+
 SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",
     "https://www.googleapis.com/auth/drive",
@@ -35,6 +37,7 @@ class SheetSettings:
     timeout: float = 30
     max_retries: int = 5
     backoff_base: float = 0.5
+    emulator_token: str | None = None
 
 
 class SheetError(Exception):
@@ -155,6 +158,8 @@ def _session(settings: SheetSettings) -> requests.Session:
     if settings.emulator_url:
         session = AuthorizedSession(AnonymousCredentials())
         session.trust_env = False  # a proxy from the environment must not see loopback traffic
+        if settings.emulator_token:
+            session.headers[TOKEN_HEADER] = settings.emulator_token
         adapter = EmulatorAdapter(settings.emulator_url)
         for host in GOOGLE_HOSTS:
             session.mount(f"https://{host}/", adapter)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
+from .guard import TOKEN_ENV
 from .server import EmulatorServer
 
 
@@ -36,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         latency_ms=args.latency_ms,
         data_file=args.data,
         access_log=True,
+        # From the environment, not argv: other users of the machine can read argv.
+        token=os.environ.get(TOKEN_ENV) or None,
     )
     if args.create and (
         args.id not in srv.spreadsheet_ids() if args.id else not srv.spreadsheet_ids()

@@ -202,6 +202,7 @@ class Dispatcher:
         request = Request(environ)
         path = raw_path(environ)
         try:
+            self.srv.guard.check(request, path)
             if path.startswith("/_emulator/") or not (
                 path.startswith("/v4/") or path.startswith("/drive/")
             ):

@@ -22,9 +22,11 @@ MIN_COLS = 5
 CURRENT = ' aria-current="page"'
 
 
-def _layout(title: str, body: str) -> Response:
+def _layout(title: str, body: str, token: str | None = None) -> Response:
+    # The page's own script sends the token; other origins cannot read this page to learn it.
+    meta = f'<meta name="emulator-token" content="{escape(token)}">' if token else ""
     html = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="en"><head><meta charset="utf-8">{meta}
 <title>{escape(title)} · Sheets emulator</title>
 <link rel="stylesheet" href="/_emulator/static/grid.css">
 <script src="/_emulator/static/grid.js" defer></script>
@@ -43,7 +45,7 @@ def index(srv: EmulatorServer) -> Response:
         for sid, title in books
     )
     body = f'<h1>Spreadsheets</h1><ul id="spreadsheets">{items or "<li>None yet.</li>"}</ul>'
-    return _layout("Spreadsheets", body)
+    return _layout("Spreadsheets", body, srv.token)
 
 
 def sheet(srv: EmulatorServer, spreadsheet_id: str, tab: str | None) -> Response:
@@ -106,4 +108,4 @@ def sheet(srv: EmulatorServer, spreadsheet_id: str, tab: str | None) -> Response
 <button type="submit">Add row</button></form>
 <p class="hint">Click a cell, type, press Enter to save (Escape cancels). Values go through the
 Sheets API as USER_ENTERED, so <code>=A1+1</code>, <code>TRUE</code> and dates behave as in Sheets.</p>"""
-    return _layout(f"{book_title} – {sheet_title}", body)
+    return _layout(f"{book_title} – {sheet_title}", body, srv.token)

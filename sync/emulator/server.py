@@ -15,6 +15,7 @@ from .cells import literal
 from .control import Clock, Controls, Fault, Hook
 from .control_http import ControlApp
 from .errors import unable_to_parse
+from .guard import Guard
 from .model import Sheet
 from .store import Store
 
@@ -44,8 +45,11 @@ class EmulatorServer:
         data_file: str | os.PathLike[str] | None = None,
         clock: Callable[[], float] | None = None,
         access_log: bool = False,
+        token: str | None = None,
     ) -> None:
         self.host = host
+        self.token = token or None  # when set, the API and controls need it (see guard.py)
+        self.guard = Guard(host, self.token)
         self.requested_port = port
         self.store = Store(data_file)
         self.clock = Clock(clock) if clock is not None else Clock()

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SPREADSHEET_ID = "browser-test-sheet"
+SHEET_TOKEN = "browser-test-sheet-token"  # as `backoffice run` does: the sheet page, worker and tests send it
 PASSWORD = "correct-horse-battery"
 # Test artifacts by default; `make screenshots` points this at docs/screenshots for the README.
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
@@ -87,6 +88,8 @@ class Stack:
             "BACKOFFICE_DATABASE__URL": f"sqlite:///{self.instance / 'backoffice.db'}",
             "BACKOFFICE_QUEUE__URL": f"sqlite:///{self.instance / 'queue.db'}",
             "BACKOFFICE_SHEET__SPREADSHEET_ID": SPREADSHEET_ID,
+            "BACKOFFICE_SHEET__EMULATOR_TOKEN": SHEET_TOKEN,
+            "SHEETS_EMULATOR_TOKEN": SHEET_TOKEN,
             # The tests trigger every cycle themselves; the schedule must not race them.
             "BACKOFFICE_SHEET__INTERVAL_SECONDS": "3600",
             "BACKOFFICE_SHEET__DEBOUNCE_SECONDS": "3600",
@@ -152,7 +155,7 @@ class Stack:
 
     def sheet_values(self, tab: str = "Customers") -> list[list[Any]]:
         answer = requests.get(f"{self.sheet_url}/_emulator/spreadsheets/{SPREADSHEET_ID}/values/{tab}",
-                              timeout=10)
+                              headers={"X-Emulator-Token": SHEET_TOKEN}, timeout=10)
         answer.raise_for_status()
         return answer.json()["values"]
 

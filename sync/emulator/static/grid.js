@@ -10,6 +10,9 @@
   const headerRows = Number(grid.dataset.headerRows || "1");
   const status = document.getElementById("status");
   const base = "/v4/spreadsheets/" + encodeURIComponent(sid);
+  const tokenMeta = document.querySelector('meta[name="emulator-token"]');
+  const headers = { "Content-Type": "application/json" };
+  if (tokenMeta) headers["X-Emulator-Token"] = tokenMeta.content;
 
   function quoted(name) {
     return "'" + name.replace(/'/g, "''") + "'";
@@ -31,7 +34,7 @@
     status.className = "";
     const res = await fetch(url, {
       method: method,
-      headers: { "Content-Type": "application/json" },
+      headers: headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const data = await res.json().catch(function () { return {}; });
