@@ -2,9 +2,21 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test lint soak bench screenshots
+.PHONY: install run test lint soak bench screenshots messages
 
-install: $(VENV)/.installed
+# The Chinese catalogue is kept as its .po; the .mo the app reads is compiled here.
+CATALOGUE := backoffice/translations/zh_Hans_CN/LC_MESSAGES/messages
+
+install: $(VENV)/.installed $(CATALOGUE).mo
+
+$(CATALOGUE).mo: $(CATALOGUE).po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -q -d backoffice/translations
+
+# After wrapping new strings in _(): extract them, merge them into the catalogue, translate.
+messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o backoffice/translations/messages.pot .
+	$(VENV)/bin/pybabel update -N -i backoffice/translations/messages.pot -d backoffice/translations
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from peewee import DateTimeField, IntegerField, PostgresqlDatabase
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+from playhouse.migrate import migrate as migrate_schema
 
 from . import rules
 from .db import db
@@ -23,6 +24,7 @@ from .models import (
     Interaction,
     PlaybookStep,
     Tag,
+    User,
     utcnow,
 )
 from .search_indexes import create_search_indexes
@@ -41,6 +43,7 @@ STEPS: list[tuple[int, str, object]] = [
     (4, "indexes for the Today page", lambda migrator: _today_indexes()),
     (5, "index for the Today page's plans lists",
      lambda migrator: CarePlan._schema.create_indexes(safe=True)),
+    (7, "each user's own language", lambda migrator: _add_column(migrator, User, "locale")),
 ]
 
 LATEST = STEPS[-1][0]
@@ -53,6 +56,13 @@ def _today_indexes() -> None:
     for model in (Customer, Interaction):
         model._schema.create_indexes(safe=True)
     create_greeting_indexes()
+
+
+def _add_column(migrator, model, name: str) -> None:
+    """Add a model's new column, unless an earlier run of this step already did."""
+    table = model._meta.table_name
+    if name not in {c.name for c in db.get_columns(table)}:
+        migrate_schema(migrator.add_column(table, name, model._meta.fields[name]))
 
 
 def _migrator():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from ..i18n import _l
 from ..models import (
     CarePlan,
     Change,
@@ -28,23 +29,23 @@ from .today import TodayView
 
 def init_app(app) -> Admin:
     admin = Admin(
-        app, name="Customer care",
-        index_view=TodayView(name="Today", url="/admin", template="admin/index.html"),
+        app, name=_l("Customer care"),
+        index_view=TodayView(name=_l("Today"), url="/admin", template="admin/index.html"),
         theme=Bootstrap4Theme(base_template="admin/backoffice_base.html"),
         csp_nonce_generator=csp_nonce,
     )
-    admin.add_view(DashboardView(name="Dashboard", endpoint="dashboard", url="/admin/dashboard"))
-    admin.add_view(CustomerView(Customer, name="Customers", endpoint="customers"))
-    admin.add_view(CustomerImportView(name="Import customers", endpoint="customer_import",
+    admin.add_view(DashboardView(name=_l("Dashboard"), endpoint="dashboard", url="/admin/dashboard"))
+    admin.add_view(CustomerView(Customer, name=_l("Customers"), endpoint="customers"))
+    admin.add_view(CustomerImportView(name=_l("Import customers"), endpoint="customer_import",
                                       url="/admin/customers/import"))
-    admin.add_view(CarePlanView(CarePlan, name="Care plans", endpoint="care_plans"))
-    admin.add_view(InteractionView(Interaction, name="Interactions", endpoint="interactions"))
-    admin.add_view(ChangeView(Change, name="Change history", endpoint="history"))
-    admin.add_view(SyncRunView(SyncRun, name="Sync runs", endpoint="sync_runs", category="Sheet sync"))
-    admin.add_view(ConflictView(Conflict, name="Conflicts", endpoint="conflicts", category="Sheet sync"))
-    admin.add_view(UserView(User, name="Users", endpoint="users", category="Settings"))
-    admin.add_view(IndustryView(Industry, name="Industries", endpoint="industries", category="Settings"))
-    admin.add_view(TagView(Tag, name="Tags", endpoint="tags", category="Settings"))
-    admin.add_view(PlaybookStepView(PlaybookStep, name="Playbook", endpoint="playbook", category="Settings"))
+    admin.add_view(CarePlanView(CarePlan, name=_l("Care plans"), endpoint="care_plans"))
+    admin.add_view(InteractionView(Interaction, name=_l("Interactions"), endpoint="interactions"))
+    admin.add_view(ChangeView(Change, name=_l("Change history"), endpoint="history"))
+    admin.add_view(SyncRunView(SyncRun, name=_l("Sync runs"), endpoint="sync_runs", category=_l("Sheet sync")))
+    admin.add_view(ConflictView(Conflict, name=_l("Conflicts"), endpoint="conflicts", category=_l("Sheet sync")))
+    admin.add_view(UserView(User, name=_l("Users"), endpoint="users", category=_l("Settings")))
+    admin.add_view(IndustryView(Industry, name=_l("Industries"), endpoint="industries", category=_l("Settings")))
+    admin.add_view(TagView(Tag, name=_l("Tags"), endpoint="tags", category=_l("Settings")))
+    admin.add_view(PlaybookStepView(PlaybookStep, name=_l("Playbook"), endpoint="playbook", category=_l("Settings")))
     app.extensions["backoffice_admin"] = admin
     return admin

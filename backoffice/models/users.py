@@ -21,6 +21,7 @@ class User(UserMixin, BaseModel):
     can_export_contacts = BooleanField(default=False)
     active = BooleanField(default=True)
     is_sales_lead = BooleanField(default=False)
+    locale = CharField(max_length=10, null=True)  # zh_CN | en; empty: the office's app.locale
     created_at = DateTimeField(default=utcnow)
 
     def __str__(self) -> str:
