@@ -9,7 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from . import clock, rules
 from .db import db
-from .models import CarePlan, Change, Customer, Industry, Interaction, User, new_ref, utcnow
+from .models import CarePlan, Change, Customer, Industry, Interaction, Tag, User, new_ref, utcnow
 
 REGIONS = ("East China", "North China", "South China", "Central China", "Southwest", "Northeast")
 COMPANY_WORDS = ("Hengda", "Jinlong", "Huaxin", "Tianyu", "Zhongke", "Ruitai", "Mingyang", "Dongfang",
@@ -54,6 +54,46 @@ def _credit_code(rnd: random.Random) -> str:
     return body + rules.credit_check_char(body)
 
 
+def _phone(rnd: random.Random) -> str:
+    """A mobile number the phone rule accepts: not every 1xx prefix is a real mobile range."""
+    while True:
+        number = f"+861{rnd.choice('3589')}{rnd.randint(0, 9)}{rnd.randint(10_000_000, 99_999_999)}"
+        try:
+            return rules.phone(number, "CN")
+        except rules.RuleError:
+            continue
+
+
+class DemoRefused(Exception):
+    """A demo record the product's own rules refuse: a bug in this module, never stored."""
+
+
+def _as_form(row: dict, rule_map: dict, names: dict[str, dict[int, str]]) -> dict:
+    """The record as its form would show it (owners and industries by name, not id)."""
+    form = {name: row[name] for name in rule_map if name in row}
+    for name, lookup in names.items():
+        if name in form:
+            form[name] = lookup.get(form[name])
+    return form
+
+
+def checked(row: dict, rule_map: dict, names: dict[str, dict[int, str]]) -> dict:
+    """`row` with every field through the same rules a panel form applies, stored as they clean it."""
+    cleaned, errors = rules.check(rule_map, _as_form(row, rule_map, names))
+    if errors:
+        raise DemoRefused(f"{row.get('ref')}: " + "; ".join(errors.values()))
+    return {**row, **{n: v for n, v in cleaned.items() if n not in names}}
+
+
+def _rule_context(settings) -> tuple[rules.Context, dict[str, dict[int, str]]]:
+    users = {u.id: u.email for u in User.select(User.id, User.email).where(User.active)}
+    industries = {i.id: i.name for i in Industry.select(Industry.id, Industry.name)}
+    region = (settings or {}).get("phone", {}).get("default_region", "CN")
+    ctx = rules.Context(region=region, industries=tuple(sorted(industries.values())), tags=Tag.names(),
+                        owners=frozenset(users.values()))
+    return ctx, {"owner": users, "industry": industries}
+
+
 def _customer(rnd: random.Random, owners, industries, today: dt.date, settings) -> dict:
     purchase = Decimal(rnd.choice([0, 20_000, 80_000, 150_000, 300_000, 600_000, 800_000,
                                    1_200_000, 2_500_000])) + Decimal(rnd.randint(0, 99_999))
@@ -69,7 +109,7 @@ def _customer(rnd: random.Random, owners, industries, today: dt.date, settings) 
         "industry": rnd.choice(industries), "region": rnd.choice(REGIONS),
         "source": rnd.choice(rules.SOURCES),
         "contact_name": f"{rnd.choice(SURNAMES)} {rnd.choice(GIVEN)}", "contact_title": rnd.choice(TITLES),
-        "phone": f"+861{rnd.choice('3589')}{rnd.randint(0, 9)}{rnd.randint(10_000_000, 99_999_999)}",
+        "phone": _phone(rnd),
         "email": f"contact{rnd.randint(1, 10**7)}@example.com" if rnd.random() < 0.8 else None,
         "employees": rnd.choice([5, 20, 80, 300, 1200]) if company else None,
         "annual_purchase": purchase, "stage": stage,
@@ -88,14 +128,20 @@ def _customer(rnd: random.Random, owners, industries, today: dt.date, settings) 
 
 def make_demo_data(count: int, seed: int = 7, settings=None, progress=lambda n: None,
                    today: dt.date | None = None) -> dict[str, int]:
-    """Insert in batches; one history row per created record says where it came from."""
+    """Insert in batches; one history row per created record says where it came from.
+
+    Every customer and plan passes the same rules as the panel's forms first, so an admin
+    who opens a demo record can save it without fixing a field they never touched."""
     rnd = random.Random(seed)
     today = today or clock.today()
     owners = [u.id for u in ensure_demo_users() if u.role == "rep"]
     industries = [i.id for i in Industry.select()]
+    ctx, names = _rule_context(settings)
+    customer_rules, plan_rules = rules.customer_rules(ctx), rules.plan_rules(ctx)
     made = {"customers": 0, "plans": 0, "interactions": 0}
     for start in range(0, count, BATCH):
-        rows = [_customer(rnd, owners, industries, today, settings) for _ in range(min(BATCH, count - start))]
+        rows = [checked(_customer(rnd, owners, industries, today, settings), customer_rules, names)
+                for _ in range(min(BATCH, count - start))]
         with db.atomic():
             Customer.insert_many(rows).execute()
             saved = list(Customer.select(Customer.id, Customer.ref, Customer.owner, Customer.stage)
@@ -109,13 +155,14 @@ def make_demo_data(count: int, seed: int = 7, settings=None, progress=lambda n: 
                               "title": "Follow-up call" if action == "call" else "Industry news",
                               "action": action, "channel": "phone" if action == "call" else "email",
                               "interval_days": 14 if action == "call" else 30,
-                              "next_due": today + dt.timedelta(days=rnd.randint(-10, 20))})
+                              "next_due": today + dt.timedelta(days=rnd.randint(-10, 20)), "status": "active"})
                 for _ in range(rnd.randint(0, 3)):
                     touches.append({"customer": c.id, "user": c.owner_id, "channel": "phone",
                                     "at": utcnow() - dt.timedelta(days=rnd.randint(0, 90)),
                                     "summary": rnd.choice(["Checked in on last order", "Discussed renewal",
                                                            "Sent product sheet", "Quarterly review"]),
                                     "sentiment": rnd.choices(rules.FEEDBACK, weights=(5, 4, 1))[0]})
+            plans = [checked(plan, plan_rules, {"owner": names["owner"]}) for plan in plans]
             CarePlan.insert_many(plans).execute()
             if touches:
                 Interaction.insert_many(touches).execute()

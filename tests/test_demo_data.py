@@ -1,0 +1,98 @@
+"""Demo data passes the product's own rules: an admin can open any demo record and save it."""
+from __future__ import annotations
+
+import datetime as dt
+from html.parser import HTMLParser
+
+from backoffice import demo, rules
+from backoffice.models import CarePlan, Customer, Industry, Tag, User
+from tests.conftest import make_user
+
+TODAY = dt.date(2025, 3, 14)
+
+
+class _Form(HTMLParser):
+    """The values a browser would send back from the page's edit form (inputs, selects, text areas)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+        self._area: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "checkbox", "button"):
+            self.values[name] = a.get("value") or ""
+        elif tag == "input" and name and a.get("type") == "checkbox" and "checked" in a:
+            self.values[name] = a.get("value") or "y"
+        elif tag == "select" and name:
+            self._select = name
+            self.values.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._area = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._area = None
+
+    def handle_data(self, data):
+        if self._area:
+            self.values[self._area] += data
+
+
+def _form_of(record: Customer, ctx: rules.Context) -> dict:
+    return {name: (record.owner.email if name == "owner" and record.owner_id else
+                   record.industry.name if name == "industry" and record.industry_id else
+                   None if name in ("owner", "industry") else getattr(record, name))
+            for name in rules.customer_rules(ctx)}
+
+
+def test_every_demo_customer_and_plan_passes_the_rules_unchanged(app, settings):
+    made = demo.make_demo_data(120, seed=3, settings=settings, today=TODAY)
+    assert made["customers"] == 120
+    ctx = rules.Context(region=settings["phone"]["default_region"], tags=Tag.names(),
+                        industries=tuple(i.name for i in Industry.select()),
+                        owners=frozenset(u.email for u in User.select().where(User.active)))
+    customer_rules = rules.customer_rules(ctx)
+    for customer in Customer.select():
+        form = _form_of(customer, ctx)
+        cleaned, errors = rules.check(customer_rules, form)
+        assert errors == {}, (customer.ref, errors)
+        assert cleaned == {n: v for n, v in form.items() if v is not None or n in cleaned}, customer.ref
+    plan_rules = rules.plan_rules(ctx)
+    for plan in CarePlan.select():
+        form = {n: getattr(plan, n) for n in plan_rules if n != "owner"}
+        form["owner"] = plan.owner.email if plan.owner_id else None
+        assert rules.check(plan_rules, form)[1] == {}, plan.ref
+
+
+def test_an_admin_can_save_a_demo_customer_changing_only_its_region(app, settings, client, auth):
+    make_user()
+    demo.make_demo_data(30, seed=7, settings=settings, today=TODAY)
+    auth.login()
+    for customer in list(Customer.select().where(Customer.phone.is_null(False))):
+        page = client.get(f"/admin/customers/edit/?id={customer.id}").get_data(as_text=True)
+        parser = _Form()
+        parser.feed(page)
+        form = {**parser.values, "region": "Northwest"}
+        reply = client.post(f"/admin/customers/edit/?id={customer.id}", data=form)
+        assert reply.status_code == 302, (customer.ref, customer.phone)
+        assert Customer.get_by_id(customer.id).region == "Northwest"
+
+
+def test_demo_refuses_to_store_a_record_its_rules_refuse(app, settings):
+    ctx = rules.Context()
+    row = {"ref": "CU-TESTTEST", "name": "Acme", "stage": "deal", "phone": "+8615461626939"}
+    try:
+        demo.checked(row, rules.customer_rules(ctx), {})
+    except demo.DemoRefused as exc:
+        assert "phone" in str(exc)
+    else:
+        raise AssertionError("a phone the rule refuses was accepted")
