@@ -24,6 +24,9 @@ from .models import (
     Interaction,
     PlaybookStep,
     Tag,
+    Ticket,
+    TicketCounter,
+    TicketOption,
     User,
     utcnow,
 )
@@ -44,6 +47,7 @@ STEPS: list[tuple[int, str, object]] = [
     (5, "index for the Today page's plans lists",
      lambda migrator: CarePlan._schema.create_indexes(safe=True)),
     (7, "each user's own language", lambda migrator: _add_column(migrator, User, "locale")),
+    (8, "service tickets", lambda migrator: db.create_tables([TicketOption, TicketCounter, Ticket], safe=True)),
 ]
 
 LATEST = STEPS[-1][0]
@@ -119,6 +123,21 @@ DEFAULT_PLAYBOOK = [
     ("stage", "lost", "Win-back call", "call", "phone", 30, True, True),
 ]
 
+# Ticket categories, priorities and departments (glossary-zh.md); urgent tickets are answered
+# within 4 hours and solved within a day, the rest by the routine 24 h and 48 h.
+DEFAULT_TICKET_OPTIONS = [
+    {"kind": kind, "name": name, "label_zh": zh, "position": n, "response_hours": hours[0],
+     "resolution_hours": hours[1]}
+    for kind, options in (
+        ("category", [("product quality", "产品质量"), ("logistics delay", "物流延迟"),
+                      ("after-sales support", "售后支持"), ("billing dispute", "账务争议"), ("other", "其他")]),
+        ("priority", [("urgent", "紧急"), ("normal", "一般"), ("low", "低")]),
+        ("department", [("technical", "技术部"), ("supply chain", "供应链部"), ("finance", "财务部"),
+                        ("customer service", "客服部")]))
+    for n, (name, zh) in enumerate(options)
+    for hours in [(4, 24) if name == "urgent" else (None, None)]
+]
+
 
 def seed() -> None:
     """Fill the editable dictionaries and the default playbook once; later edits are kept."""
@@ -132,3 +151,5 @@ def seed() -> None:
                     "owned_by_sales_lead", "once")
             PlaybookStep.insert_many([dict(zip(keys, row, strict=True))
                                       for row in DEFAULT_PLAYBOOK]).execute()
+        if not TicketOption.select().exists():
+            TicketOption.insert_many(DEFAULT_TICKET_OPTIONS).execute()

@@ -227,6 +227,7 @@ class Context:
     industries: tuple[str, ...] = DEFAULT_INDUSTRIES
     tags: tuple[str, ...] = DEFAULT_TAGS
     owners: frozenset[str] = field(default_factory=frozenset)  # user logins
+    tickets: TicketWords = field(default_factory=lambda: TicketWords())  # ticket dictionaries
 
 
 def customer_rules(ctx: Context) -> dict[str, Rule]:
@@ -302,3 +303,91 @@ def check(rules: Mapping[str, Rule], data: Mapping[str, object],
             continue
         cleaned[name] = value
     return cleaned, errors
+
+
+# -- Service tickets ------------------------------------------------------------
+
+TICKET_STATUSES = ("new", "assigned", "in progress", "resolved", "closed")
+OPEN_TICKET_STATUSES = ("new", "assigned", "in progress")
+DONE_TICKET_STATUSES = ("resolved", "closed")
+DEFAULT_TICKET_CATEGORIES = ("product quality", "logistics delay", "after-sales support",
+                             "billing dispute", "other")
+DEFAULT_TICKET_PRIORITIES = ("urgent", "normal", "low")
+DEFAULT_DEPARTMENTS = ("technical", "supply chain", "finance", "customer service")
+# The words people type in Chinese (glossary-zh.md) for the stored English keys.
+TICKET_ZH = {
+    "新建": "new", "已分派": "assigned", "处理中": "in progress", "已解决": "resolved", "已关闭": "closed",
+    "产品质量": "product quality", "物流延迟": "logistics delay", "售后支持": "after-sales support",
+    "账务争议": "billing dispute", "其他": "other", "紧急": "urgent", "一般": "normal", "低": "low",
+    "技术部": "technical", "供应链部": "supply chain", "财务部": "finance", "客服部": "customer service",
+    "电话": "phone", "拜访": "visit", "视频": "video", "邮件": "email", "微信": "messaging",
+    "即时消息": "messaging", "微信/即时消息": "messaging",
+}
+
+
+@dataclass
+class TicketWords:
+    """The admin-editable ticket dictionaries, and their Chinese labels as typed words."""
+    categories: tuple[str, ...] = DEFAULT_TICKET_CATEGORIES
+    priorities: tuple[str, ...] = DEFAULT_TICKET_PRIORITIES
+    departments: tuple[str, ...] = DEFAULT_DEPARTMENTS
+    zh: Mapping[str, str] = field(default_factory=lambda: dict(TICKET_ZH))
+
+
+def worded_choice(value, options: Iterable[str], zh: Mapping[str, str]) -> str | None:
+    """One of `options`, typed as its English key or its Chinese label."""
+    if isinstance(value, str) and value.strip() in zh:
+        value = zh[value.strip()]
+    return choice(value, options)
+
+
+def satisfaction(value) -> int | None:
+    """A customer's satisfaction score: a whole number from 1 to 5."""
+    if isinstance(value, str):
+        value = value.strip().rstrip("分").translate(str.maketrans("１２３４５", "12345"))
+    try:
+        score = count(value)
+    except RuleError:
+        raise RuleError(f'"{_shown(value)}" is not a score from 1 to 5') from None
+    if score is not None and not 1 <= score <= 5:
+        raise RuleError(f'"{_shown(value)}" is not a score from 1 to 5')
+    return score
+
+
+def ticket_rules(ctx: Context) -> dict[str, Rule]:
+    words = ctx.tickets
+    return {
+        "title": Rule("title", text, required=True),
+        "description": Rule("description", lambda v: text(v, max_length=5000)),
+        "category": Rule("category", lambda v: worded_choice(v, words.categories, words.zh), required=True),
+        "priority": Rule("priority", lambda v: worded_choice(v, words.priorities, words.zh), required=True),
+        "department": Rule("department", lambda v: worded_choice(v, words.departments, words.zh)),
+        "assignee": Rule("assignee", lambda v: _owner(v, ctx.owners)),
+        "channel": Rule("channel", lambda v: worded_choice(v, CHANNELS, words.zh)),
+        "status": Rule("status", lambda v: worded_choice(v, TICKET_STATUSES, words.zh), required=True),
+        "resolution": Rule("resolution", lambda v: text(v, max_length=5000)),
+        "satisfaction": Rule("satisfaction", satisfaction),
+    }
+
+
+def ticket_move(old: str, new: str) -> None:
+    """Whether a ticket may go from status `old` to `new`: forward through the flow, closed only
+    once resolved, and back to work (reopened) from resolved or closed."""
+    if old == new:
+        return
+    order = TICKET_STATUSES.index
+    if old in OPEN_TICKET_STATUSES and new in (*OPEN_TICKET_STATUSES, "resolved") and order(new) > order(old):
+        return
+    if (old, new) == ("resolved", "closed") or (old in DONE_TICKET_STATUSES and new == "in progress"):
+        return
+    raise RuleError(f'a ticket cannot go from "{old}" to "{new}"')
+
+
+def ticket_problems(status: str, resolution: str | None, satisfaction_score: int | None) -> dict[str, str]:
+    """What a ticket in `status` lacks or may not have yet, by field."""
+    problems = {}
+    if status in DONE_TICKET_STATUSES and not (resolution or "").strip():
+        problems["resolution"] = "resolution: say how it was solved before it is resolved"
+    if satisfaction_score is not None and status not in DONE_TICKET_STATUSES:
+        problems["satisfaction"] = "satisfaction: is asked for only after the ticket is resolved"
+    return problems

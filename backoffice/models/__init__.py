@@ -5,6 +5,7 @@ from .customers import Customer, Industry, Tag
 from .history import Change
 from .imports import ImportJob
 from .sync_state import Conflict, Lease, SyncBase, SyncRun
+from .tickets import Ticket, TicketCounter, TicketOption
 from .users import LoginAttempt, User
 
 
@@ -12,12 +13,12 @@ def rules_context(region: str = "CN"):
     """The dictionaries and logins the rules check against, read from the database."""
     from ..rules import Context
     return Context(region=region, industries=Industry.names(), tags=Tag.names(),
-                   owners=User.logins())
+                   owners=User.logins(), tickets=TicketOption.words())
 
 
 ALL_MODELS = [User, LoginAttempt, Industry, Tag, Customer, PlaybookStep, CarePlan, Interaction,
-              Change, SyncRun, SyncBase, Conflict, Lease, ImportJob]
+              Change, SyncRun, SyncBase, Conflict, Lease, ImportJob, TicketOption, TicketCounter, Ticket]
 
 __all__ = ["ALL_MODELS", "BaseModel", "CarePlan", "Change", "Conflict", "Customer", "ImportJob",
            "Industry", "Interaction", "Lease", "LoginAttempt", "PlaybookStep", "SyncBase", "SyncRun", "Tag",
-           "TrackedModel", "User", "rules_context", "new_ref", "utcnow"]
+           "Ticket", "TicketCounter", "TicketOption", "TrackedModel", "User", "rules_context", "new_ref", "utcnow"]

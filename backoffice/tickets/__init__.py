@@ -1,0 +1,1 @@
+"""Service tickets: their flow, SLA deadlines, figures and CSV."""
