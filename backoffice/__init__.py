@@ -27,9 +27,9 @@ def create_app(test_config: dict | None = None, settings: dict | None = None) ->
     )
     if test_config:
         app.config.update(test_config)
-    if secure:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
+    from .proxies import TrustedProxies
+    # Always wrapped: with no proxy configured, forwarded headers are dropped, never believed.
+    app.wsgi_app = TrustedProxies(app.wsgi_app, settings["app"].get("trusted_proxies", []))
 
     from . import admin, auth, cli, clock, db, i18n, security
     clock.init_app(app)

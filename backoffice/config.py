@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "public_url": "",
         "timezone": "Asia/Shanghai",  # the office's zone: days are cut and times shown in it
         "locale": "zh_CN",  # zh_CN | en: the language of a user who has not chosen one
+        "trusted_proxies": [],  # addresses or networks whose X-Forwarded-* headers are believed
     },
     "database": {"url": ""},  # empty: sqlite file in the instance folder
     "queue": {"url": "", "immediate": False, "workers": 2},  # empty: sqlite file
@@ -68,6 +70,12 @@ def _coerce(section: str, key: str, value: Any, default: Any) -> Any:
         if text in {"0", "false", "no", "off"}:
             return False
         raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    if kind is list:
+        # A TOML list, or comma-separated text from an environment variable.
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ConfigError(f"{where}: expected a list of text, got {value!r}")
+        return [i.strip() for i in items if i.strip()]
     if kind in (int, float):
         if isinstance(value, bool):
             raise ConfigError(f"{where}: expected a number, got {value!r}")
@@ -134,6 +142,11 @@ def _check_urls(settings: dict) -> None:
         raise ConfigError("tiers.key_from: must be lower than tiers.strategic_from")
     if not 0 < settings["sheet"]["archive_guard_share"] <= 1:
         raise ConfigError("sheet.archive_guard_share: must be between 0 and 1")
+    for proxy in settings["app"]["trusted_proxies"]:
+        try:
+            ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(f"app.trusted_proxies: {proxy!r} is not an IP address or network") from None
 
 
 def _secret_key(settings: dict, instance: Path) -> str:
@@ -155,7 +168,9 @@ def load(path: str | os.PathLike | None = None, environ: dict[str, str] | None =
          overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
     """Build the settings. Raises ConfigError with one line naming the bad key."""
     environ = dict(os.environ if environ is None else environ)
-    settings = {section: dict(values) for section, values in DEFAULTS.items()}
+    # Copied one level deeper than the sections: a list default must not be shared between loads.
+    settings = {section: {k: list(v) if isinstance(v, list) else v for k, v in values.items()}
+                for section, values in DEFAULTS.items()}
     path = path or environ.get("BACKOFFICE_CONFIG")
     if path:
         _overlay(settings, _read_file(Path(path)), str(path))
