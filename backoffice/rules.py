@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+
+from . import words
+from .i18n import _, current_locale
 
 KINDS = ("company", "individual")
 SOURCES = ("website form", "exhibition", "referral", "sales visit", "partner", "other")
@@ -31,6 +35,7 @@ CREDIT_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 SHEET_EPOCH = dt.date(1899, 12, 30)
 CENT = Decimal("0.01")
 MAX_MONEY = Decimal("999999999999.99")
+MONEY_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}  # 120万 is 1,200,000
 
 
 class RuleError(ValueError):
@@ -42,6 +47,11 @@ def _shown(value) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _folded(text: str) -> str:
+    """Full-width digits, letters and signs as their ASCII twins: "１２００" is "1200"."""
+    return unicodedata.normalize("NFKC", text)
+
+
 def text(value, *, max_length: int = 200) -> str | None:
     if value is None:
         return None
@@ -49,19 +59,23 @@ def text(value, *, max_length: int = 200) -> str | None:
     if not cleaned:
         return None
     if len(cleaned) > max_length:
-        raise RuleError(f"is {len(cleaned):,} characters long; at most {max_length:,} allowed")
+        raise RuleError(_("is %(length)s characters long; at most %(most)s allowed",
+                          length=f"{len(cleaned):,}", most=f"{max_length:,}"))
     return cleaned
 
 
-def choice(value, options: Iterable[str]) -> str | None:
+def choice(value, options: Iterable[str], domain: str = "") -> str | None:
+    """One of `options` (stored keys), typed as the key or, for a `domain` of backoffice.words,
+    as its word in either language; case, spacing and full-width forms do not matter."""
     cleaned = text(value, max_length=100)
     if cleaned is None:
         return None
-    wanted = re.sub(r"[\s_]+", " ", cleaned.lower())
-    for option in options:
-        if wanted in (option, option.replace("-", " ")):
-            return option
-    raise RuleError(f'"{_shown(value)}" is not one of: {", ".join(options)}')
+    options = tuple(options)
+    found = words.find(domain, cleaned, options)
+    if found is not None:
+        return found
+    shown = ", ".join(words.labels(domain, options, current_locale()))
+    raise RuleError(_('"%(value)s" is not one of: %(options)s', value=_shown(value), options=shown))
 
 
 def phone(value, region: str = "CN") -> str | None:
@@ -71,11 +85,11 @@ def phone(value, region: str = "CN") -> str | None:
     if cleaned is None:
         return None
     try:
-        number = phonenumbers.parse(cleaned, region)
+        number = phonenumbers.parse(_folded(cleaned), region)  # "138 0013 8000", "+86 138-0013-8000"
     except phonenumbers.NumberParseException:
-        raise RuleError(f'"{_shown(value)}" is not a phone number') from None
+        raise RuleError(_('"%(value)s" is not a phone number', value=_shown(value))) from None
     if not phonenumbers.is_valid_number(number):
-        raise RuleError(f'"{_shown(value)}" is not a valid phone number')
+        raise RuleError(_('"%(value)s" is not a valid phone number', value=_shown(value)))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -86,7 +100,7 @@ def email(value) -> str | None:
     try:
         result = validate_email(cleaned, check_deliverability=False)
     except EmailNotValidError:
-        raise RuleError(f'"{_shown(value)}" is not a valid address') from None
+        raise RuleError(_('"%(value)s" is not a valid address', value=_shown(value))) from None
     return result.normalized
 
 
@@ -94,12 +108,14 @@ def credit_code(value) -> str | None:
     cleaned = text(value, max_length=40)
     if cleaned is None:
         return None
-    code = cleaned.upper().replace(" ", "")
+    code = _folded(cleaned).upper().replace(" ", "")
     if len(code) != 18 or any(ch not in CREDIT_ALPHABET for ch in code):
-        raise RuleError(f'"{_shown(value)}" is not a credit code (18 digits and capital letters)')
+        raise RuleError(_('"%(value)s" is not a credit code (18 digits and capital letters)',
+                          value=_shown(value)))
     total = sum(CREDIT_ALPHABET.index(ch) * w for ch, w in zip(code[:17], CREDIT_WEIGHTS, strict=True))
     if CREDIT_ALPHABET[(31 - total % 31) % 31] != code[17]:
-        raise RuleError(f'"{_shown(value)}" has a wrong check character; please re-check the code')
+        raise RuleError(_('"%(value)s" has a wrong check character; please re-check the code',
+                          value=_shown(value)))
     return code
 
 
@@ -110,23 +126,28 @@ def credit_check_char(first17: str) -> str:
 
 
 def money(value) -> Decimal | None:
+    """An amount in yuan: `1200000`, `1,200,000.00`, `¥1,200,000`, `120万`, `1.2亿`, `１２００元`."""
     if isinstance(value, float):
         value = repr(value)  # keep what was typed, not the binary float
     cleaned = text(value, max_length=30) if not isinstance(value, Decimal | int) else str(value)
     if cleaned is None:
         return None
+    typed = re.sub(r"[\s,¥]", "", _folded(cleaned)).removesuffix("元")
+    unit = MONEY_UNITS.get(typed[-1:], Decimal(1))
+    if unit != 1:
+        typed = typed[:-1]
     try:
-        amount = Decimal(cleaned.replace(",", "").replace("¥", "").replace(" ", ""))
+        amount = Decimal(typed) * unit
     except InvalidOperation:
-        raise RuleError(f'"{_shown(value)}" is not an amount of money') from None
+        raise RuleError(_('"%(value)s" is not an amount of money', value=_shown(value))) from None
     if not amount.is_finite():
-        raise RuleError(f'"{_shown(value)}" is not an amount of money')
+        raise RuleError(_('"%(value)s" is not an amount of money', value=_shown(value)))
     if amount < 0:
-        raise RuleError(f'"{_shown(value)}" is negative; amounts must be 0 or more')
+        raise RuleError(_('"%(value)s" is negative; amounts must be 0 or more', value=_shown(value)))
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise RuleError(f'"{_shown(value)}" has more than 2 decimal places')
+        raise RuleError(_('"%(value)s" has more than 2 decimal places', value=_shown(value)))
     if amount > MAX_MONEY:
-        raise RuleError(f'"{_shown(value)}" is too large')
+        raise RuleError(_('"%(value)s" is too large', value=_shown(value)))
     return amount.quantize(CENT)
 
 
@@ -137,20 +158,20 @@ def count(value) -> int | None:
     if cleaned is None:
         return None
     try:
-        number = int(cleaned.replace(",", ""))
+        number = int(re.sub(r"[\s,]", "", _folded(cleaned)).removesuffix("人"))
     except ValueError:
-        raise RuleError(f'"{_shown(value)}" is not a whole number') from None
+        raise RuleError(_('"%(value)s" is not a whole number', value=_shown(value))) from None
     if number < 0:
-        raise RuleError(f'"{_shown(value)}" is negative; it must be 0 or more')
+        raise RuleError(_('"%(value)s" is negative; it must be 0 or more', value=_shown(value)))
     if number > 2_000_000_000:
-        raise RuleError(f'"{_shown(value)}" is too large')
+        raise RuleError(_('"%(value)s" is too large', value=_shown(value)))
     return number
 
 
 def positive_count(value) -> int | None:
     number = count(value)
     if number == 0:
-        raise RuleError("must be at least 1")
+        raise RuleError(_("must be at least 1"))
     return number
 
 
@@ -161,18 +182,20 @@ def date(value) -> dt.date | None:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not 1 <= value <= 2_958_465:  # the sheet's own range of serial dates
-            raise RuleError(f'"{_shown(value)}" is not a date')
+            raise RuleError(_('"%(value)s" is not a date', value=_shown(value)))
         return SHEET_EPOCH + dt.timedelta(days=int(value))
     cleaned = text(value, max_length=40)
     if cleaned is None:
         return None
-    match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?", cleaned)
+    # 2024-05-01, 2024/5/1, 2024.5.1 and 2024年5月1日, optionally followed by a time
+    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T ].*)?",
+                         _folded(cleaned))
     if not match:
-        raise RuleError(f'"{_shown(value)}" is not a date; write it as YYYY-MM-DD')
+        raise RuleError(_('"%(value)s" is not a date; write it as YYYY-MM-DD', value=_shown(value)))
     try:
         return dt.date(*(int(part) for part in match.groups()))
     except ValueError:
-        raise RuleError(f'"{_shown(value)}" is not a real date') from None
+        raise RuleError(_('"%(value)s" is not a real date', value=_shown(value))) from None
 
 
 def to_serial(day: dt.date) -> int:
@@ -180,7 +203,7 @@ def to_serial(day: dt.date) -> int:
     return (day - SHEET_EPOCH).days
 
 
-def names_list(value, allowed: Iterable[str]) -> str | None:
+def names_list(value, allowed: Iterable[str], domain: str = "") -> str | None:
     """A comma-separated list of dictionary words, returned in a canonical order."""
     cleaned = text(value, max_length=1000)
     if cleaned is None:
@@ -189,7 +212,7 @@ def names_list(value, allowed: Iterable[str]) -> str | None:
     picked = set()
     for part in (p.strip() for p in re.split(r"[,;，、]", cleaned)):
         if part:
-            picked.add(choice(part, allowed))
+            picked.add(choice(part, allowed, domain))
     return ", ".join(name for name in allowed if name in picked) or None
 
 
@@ -231,45 +254,46 @@ class Context:
 
 
 def customer_rules(ctx: Context) -> dict[str, Rule]:
+    # Labels are read in the language being spoken: the sheet's, or the person's in the panel.
     return {
-        "name": Rule("name", text, required=True),
-        "kind": Rule("kind", lambda v: choice(v, KINDS)),
-        "credit_code": Rule("credit code", credit_code),
-        "industry": Rule("industry", lambda v: choice(v, ctx.industries)),
-        "region": Rule("region", lambda v: text(v, max_length=100)),
-        "source": Rule("source", lambda v: choice(v, SOURCES)),
-        "contact_name": Rule("contact", lambda v: text(v, max_length=100)),
-        "contact_title": Rule("contact title", lambda v: text(v, max_length=100)),
-        "phone": Rule("phone", lambda v: phone(v, ctx.region)),
-        "email": Rule("email", email),
-        "address": Rule("address", lambda v: text(v, max_length=500)),
-        "employees": Rule("employees", count),
-        "annual_revenue": Rule("annual revenue", money),
-        "annual_purchase": Rule("annual purchase", money),
-        "stage": Rule("stage", lambda v: choice(v, STAGES), required=True),
-        "churn_risk": Rule("churn risk", lambda v: choice(v, CHURN_RISKS)),
-        "tags": Rule("tags", lambda v: names_list(v, ctx.tags)),
-        "owner": Rule("owner", lambda v: _owner(v, ctx.owners)),
-        "first_contact": Rule("first contact", date),
-        "cooperation_since": Rule("cooperation since", date),
-        "needs": Rule("needs", lambda v: text(v, max_length=5000)),
-        "birthday": Rule("birthday", date),
-        "anniversary": Rule("anniversary", date),
-        "verified_at": Rule("verified on", date),
+        "name": Rule(_("name"), text, required=True),
+        "kind": Rule(_("kind"), lambda v: choice(v, KINDS, "kind")),
+        "credit_code": Rule(_("credit code"), credit_code),
+        "industry": Rule(_("industry"), lambda v: choice(v, ctx.industries, "industry")),
+        "region": Rule(_("region"), lambda v: text(v, max_length=100)),
+        "source": Rule(_("source"), lambda v: choice(v, SOURCES, "source")),
+        "contact_name": Rule(_("contact"), lambda v: text(v, max_length=100)),
+        "contact_title": Rule(_("contact title"), lambda v: text(v, max_length=100)),
+        "phone": Rule(_("phone"), lambda v: phone(v, ctx.region)),
+        "email": Rule(_("email"), email),
+        "address": Rule(_("address"), lambda v: text(v, max_length=500)),
+        "employees": Rule(_("employees"), count),
+        "annual_revenue": Rule(_("annual revenue"), money),
+        "annual_purchase": Rule(_("annual purchase"), money),
+        "stage": Rule(_("stage"), lambda v: choice(v, STAGES, "stage"), required=True),
+        "churn_risk": Rule(_("churn risk"), lambda v: choice(v, CHURN_RISKS, "churn_risk")),
+        "tags": Rule(_("tags"), lambda v: names_list(v, ctx.tags, "tag")),
+        "owner": Rule(_("owner"), lambda v: _owner(v, ctx.owners)),
+        "first_contact": Rule(_("first contact"), date),
+        "cooperation_since": Rule(_("cooperation since"), date),
+        "needs": Rule(_("needs"), lambda v: text(v, max_length=5000)),
+        "birthday": Rule(_("birthday"), date),
+        "anniversary": Rule(_("anniversary"), date),
+        "verified_at": Rule(_("verified on"), date),
     }
 
 
 def plan_rules(ctx: Context) -> dict[str, Rule]:
     return {
-        "title": Rule("title", text, required=True),
-        "action": Rule("action", lambda v: choice(v, PLAN_ACTIONS), required=True),
-        "channel": Rule("channel", lambda v: choice(v, CHANNELS)),
-        "interval_days": Rule("every (days)", positive_count, required=True),
-        "next_due": Rule("next due", date, required=True),
-        "last_done": Rule("last done", date),
-        "status": Rule("status", lambda v: choice(v, PLAN_STATUSES), required=True),
-        "owner": Rule("owner", lambda v: _owner(v, ctx.owners)),
-        "notes": Rule("notes", lambda v: text(v, max_length=5000)),
+        "title": Rule(_("title"), text, required=True),
+        "action": Rule(_("action"), lambda v: choice(v, PLAN_ACTIONS, "action"), required=True),
+        "channel": Rule(_("channel"), lambda v: choice(v, CHANNELS, "channel")),
+        "interval_days": Rule(_("every (days)"), positive_count, required=True),
+        "next_due": Rule(_("next due"), date, required=True),
+        "last_done": Rule(_("last done"), date),
+        "status": Rule(_("status"), lambda v: choice(v, PLAN_STATUSES, "plan_status"), required=True),
+        "owner": Rule(_("owner"), lambda v: _owner(v, ctx.owners)),
+        "notes": Rule(_("notes"), lambda v: text(v, max_length=5000)),
     }
 
 
@@ -279,7 +303,7 @@ def _owner(value, owners: frozenset[str]) -> str | None:
         return None
     login = login.lower()
     if login not in owners:
-        raise RuleError(f'"{_shown(value)}" is not the login of an active user')
+        raise RuleError(_('"%(value)s" is not the login of an active user', value=_shown(value)))
     return login
 
 
@@ -291,7 +315,7 @@ def check(rules: Mapping[str, Rule], data: Mapping[str, object],
     for name, rule in rules.items():
         if name not in data:
             if not partial and rule.required:
-                errors[name] = f"{rule.label}: is required"
+                errors[name] = f"{rule.label}: " + _("is required")
             continue
         try:
             value = rule.clean(data[name])
@@ -299,7 +323,7 @@ def check(rules: Mapping[str, Rule], data: Mapping[str, object],
             errors[name] = f"{rule.label}: {exc}"
             continue
         if value is None and rule.required:
-            errors[name] = f"{rule.label}: is required"
+            errors[name] = f"{rule.label}: " + _("is required")
             continue
         cleaned[name] = value
     return cleaned, errors
