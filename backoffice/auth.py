@@ -1,12 +1,14 @@
 """Sign-in and sign-out, with throttling of repeated failures and safe `next` redirects."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login import LoginManager, current_user, login_required
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import sessions
+from .i18n import _
 from .models import LoginAttempt, User
+from .models.users import PASSWORD_METHOD
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -15,18 +17,22 @@ login_manager.login_message = "Please sign in to see this page."
 login_manager.session_protection = "strong"
 
 
-@login_manager.user_loader
-def _load_user(user_id: str):
-    return User.get_or_none((User.id == int(user_id)) & User.active) if user_id.isdigit() else None
+login_manager.user_loader(sessions.load_user)
+_DUMMY_HASH: list[str] = []
 
 
-def safe_next(target: str | None) -> str:
-    """Only follow `next` to a path on this site, never to another host."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-            return target
-    return url_for("admin.index")
+def _password_matches(user: User | None, password: str) -> bool:
+    """The password check, as slow for an unknown or inactive account as for a real one:
+    the time an answer takes must not tell which accounts exist."""
+    if user is None or not user.active:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(generate_password_hash("not anyone's password", method=PASSWORD_METHOD))
+        check_password_hash(_DUMMY_HASH[0], password)
+        return False
+    return user.check_password(password)
+
+
+from .redirects import safe_next  # noqa: E402 - the one check; importers of auth.safe_next keep working
 
 
 def _client_address() -> str:
@@ -43,31 +49,33 @@ def login():
     if request.method == "POST":
         email = request.form.get("email", "").strip().lower()[:254]
         password = request.form.get("password", "")
-        by_account, by_address = LoginAttempt.recent_failures(
-            email, _client_address(), limits["login_window_minutes"])
-        if max(by_account, by_address) >= limits["login_max_failures"]:
-            error = (f"Too many failed sign-ins. For your safety, sign-in is paused for "
-                     f"{limits['login_window_minutes']} minutes. Try again later.")
+        # Counted and recorded before the password is checked, so parallel guesses count too.
+        attempt = LoginAttempt.begin(email, _client_address(), limits["login_window_minutes"],
+                                     limits["login_max_failures"])
+        if attempt is None:
+            error = _("Too many failed sign-ins. For your safety, sign-in is paused for "
+                      "%(minutes)d minutes. Try again later.", minutes=limits["login_window_minutes"])
             status = 429
         else:
             user = User.get_or_none(User.email == email)
-            ok = bool(user and user.active and user.check_password(password))
-            LoginAttempt.create(email=email, address=_client_address(), succeeded=ok)
+            ok = _password_matches(user, password)
+            attempt.settle(ok)
             if ok:
-                login_user(user, remember=bool(request.form.get("remember")))
+                sessions.sign_in(user, remember=bool(request.form.get("remember")))
                 return redirect(safe_next(request.args.get("next")))
-            error, status = "The email or password is not right.", 401
+            error, status = _("The email or password is not right."), 401
     return render_template("auth/login.html", error=error, email=email), status
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
-    flash("You are signed out.")
+    sessions.sign_out()
+    flash(_("You are signed out."))
     return redirect(url_for("auth.login"))
 
 
 def init_app(app) -> None:
     login_manager.init_app(app)
+    sessions.init_app(app)
     app.register_blueprint(bp)

@@ -23,6 +23,7 @@ from .models import (
     Industry,
     Interaction,
     PlaybookStep,
+    SignIn,
     Tag,
     Ticket,
     TicketCounter,
@@ -46,6 +47,8 @@ STEPS: list[tuple[int, str, object]] = [
     (4, "indexes for the Today page", lambda migrator: _today_indexes()),
     (5, "index for the Today page's plans lists",
      lambda migrator: CarePlan._schema.create_indexes(safe=True)),
+    (6, "sign-ins that can be ended, and a password change at first sign-in",
+     lambda migrator: _sign_ins(migrator)),
     (7, "each user's own language", lambda migrator: _add_column(migrator, User, "locale")),
     (8, "service tickets", lambda migrator: db.create_tables([TicketOption, TicketCounter, Ticket], safe=True)),
 ]
@@ -60,6 +63,11 @@ def _today_indexes() -> None:
     for model in (Customer, Interaction):
         model._schema.create_indexes(safe=True)
     create_greeting_indexes()
+
+
+def _sign_ins(migrator) -> None:
+    _add_column(migrator, User, "must_change_password")
+    db.create_tables([SignIn], safe=True)
 
 
 def _add_column(migrator, model, name: str) -> None:

@@ -125,6 +125,38 @@ def credit_check_char(first17: str) -> str:
     return CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 200
+
+
+def password(value, personal: Iterable[str] = ()) -> str:
+    """A new password: long enough and not guessable from breach lists, words or `personal`
+    facts (the account's email and name). Checked offline against zxcvbn's bundled lists."""
+    from zxcvbn import zxcvbn  # loads its word lists on first use, not at every import
+
+    from .i18n import _
+    value = value or ""
+    if len(value) < PASSWORD_MIN_LENGTH:
+        raise RuleError(_("The password must be at least %(least)d characters long; this one has %(has)d.",
+                          least=PASSWORD_MIN_LENGTH, has=len(value)))
+    if len(value) > PASSWORD_MAX_LENGTH:
+        raise RuleError(_("The password may be at most %(most)d characters long.", most=PASSWORD_MAX_LENGTH))
+    hints = [part for item in personal if item for part in re.split(r"[@.\s]+", item) if len(part) > 2]
+    # Only the first 100 characters are scored: beyond them a password is strong anyway, and
+    # the scoring time grows with the square of the length.
+    verdict = zxcvbn(value, user_inputs=hints, max_length=100)
+    if verdict["score"] >= 3:
+        return value
+    sources = {m.get("dictionary_name") for m in verdict["sequence"] if m["pattern"] == "dictionary"}
+    if "user_inputs" in sources:
+        raise RuleError(_("The password is too close to the account's email or name; choose something unrelated."))
+    if "passwords" in sources:
+        raise RuleError(_("The password is one of those most often found in breaches, which attackers "
+                          "try first; choose a phrase of unrelated words."))
+    raise RuleError(_("The password is too easy to guess (a common word, name, date, sequence or "
+                      "keyboard pattern); add more unrelated words."))
+
+
 def money(value) -> Decimal | None:
     """An amount in yuan: `1200000`, `1,200,000.00`, `¥1,200,000`, `120万`, `1.2亿`, `１２００元`."""
     if isinstance(value, float):

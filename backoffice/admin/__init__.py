@@ -22,6 +22,7 @@ from .care import CarePlanView, InteractionView, PlaybookStepView
 from .customer_import import CustomerImportView
 from .customers import CustomerView
 from .dashboard import DashboardView
+from .password import PasswordView
 from .people import ChangeView, IndustryView, TagView, UserView
 from .sync_views import ConflictView, SyncRunView
 from .today import TodayView
@@ -47,5 +48,6 @@ def init_app(app) -> Admin:
     admin.add_view(IndustryView(Industry, name=_l("Industries"), endpoint="industries", category=_l("Settings")))
     admin.add_view(TagView(Tag, name=_l("Tags"), endpoint="tags", category=_l("Settings")))
     admin.add_view(PlaybookStepView(PlaybookStep, name=_l("Playbook"), endpoint="playbook", category=_l("Settings")))
+    admin.add_view(PasswordView(name=_l("Your password"), endpoint="password", url="/admin/password"))
     app.extensions["backoffice_admin"] = admin
     return admin

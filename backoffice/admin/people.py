@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask_login import current_user
 from wtforms import PasswordField, ValidationError
 
+from .. import sessions
 from ..csvio import columns as export_columns
+from ..i18n import _l
 from ..models import Change, User
 from .base import SecureModelView
 from .export import ExportMixin
@@ -13,12 +15,18 @@ from .filters import ChoiceFilter
 
 class UserView(SecureModelView):
     roles = ("admin",)
-    column_list = ("email", "name", "role", "active", "can_export_contacts", "is_sales_lead", "created_at")
+    column_list = ("email", "name", "role", "active", "can_export_contacts", "is_sales_lead",
+                   "must_change_password", "created_at")
+    column_labels = {"must_change_password": _l("Must change password")}
     column_searchable_list = (User.email, User.name)
     column_filters = (User.role, User.active)
-    form_columns = ("email", "name", "role", "active", "can_export_contacts", "is_sales_lead")
-    form_extra_fields = {"new_password": PasswordField("New password",
-                                                       description="At least 8 characters. Leave empty to keep the current one.")}
+    form_columns = ("email", "name", "role", "active", "can_export_contacts", "is_sales_lead",
+                    "must_change_password")
+    form_extra_fields = {"new_password": PasswordField(
+        _l("New password"),
+        description=_l("At least 10 characters, not a common password; the user must change it at "
+                       "first sign-in. Leave empty to keep the current one. A new password, another "
+                       "role or deactivation signs the user out everywhere."))}
 
     def on_model_change(self, form, model, is_created):
         model.email = (model.email or "").strip().lower()
@@ -30,11 +38,15 @@ class UserView(SecureModelView):
                 model.set_password(password)
             except ValueError as exc:
                 raise ValidationError(str(exc)) from None
+            # Someone else's password is known to the admin who typed it: theirs to replace.
+            model.must_change_password = model.id != current_user.id
         if model.id == current_user.id and (model.role != "admin" or not model.active):
             raise ValidationError("You cannot remove your own admin access.")
 
     def after_model_change(self, form, model, is_created):
-        pass  # users are not synced
+        # Users are not synced. An admin who set their own password stays signed in here.
+        if not is_created and model.id == current_user.id and form.new_password.data:
+            sessions.start_again(model)
 
 
 class DictionaryView(SecureModelView):

@@ -4,6 +4,7 @@ from .care import CarePlan, Interaction, PlaybookStep
 from .customers import Customer, Industry, Tag
 from .history import Change
 from .imports import ImportJob
+from .sign_ins import SignIn
 from .sync_state import Conflict, Lease, SyncBase, SyncRun
 from .tickets import Ticket, TicketCounter, TicketOption
 from .users import LoginAttempt, User
@@ -16,7 +17,7 @@ def rules_context(region: str = "CN"):
                    owners=User.logins(), tickets=TicketOption.words())
 
 
-ALL_MODELS = [User, LoginAttempt, Industry, Tag, Customer, PlaybookStep, CarePlan, Interaction,
+ALL_MODELS = [User, SignIn, LoginAttempt, Industry, Tag, Customer, PlaybookStep, CarePlan, Interaction,
               Change, SyncRun, SyncBase, Conflict, Lease, ImportJob, TicketOption, TicketCounter, Ticket]
 
 __all__ = ["ALL_MODELS", "BaseModel", "CarePlan", "Change", "Conflict", "Customer", "ImportJob",
