@@ -151,8 +151,20 @@ def add_protected_range(book: Book, req: dict[str, Any]) -> dict[str, Any]:
     prot["range"] = rng
     taken = {p["protectedRangeId"] for s in book.sheets for p in s.protected}
     prot["protectedRangeId"] = prot.get("protectedRangeId") or max(taken | {100000}) + 1
-    if not prot.get("warningOnly"):
+    editors = prot.pop("editors", None) or {}
+    if prot.get("warningOnly"):
+        pass  # editors are not supported with warning-only protection: Google drops them
+    else:
         prot.pop("warningOnly", None)
+        if not editors.get("users"):
+            # An empty list is "no editors", not "the owner": Google refuses to lock its caller out.
+            raise bad_request("Invalid requests[0].addProtectedRange: You can't remove yourself as an editor.")
+        shaped: dict[str, Any] = {"users": list(dict.fromkeys(u.lower() for u in editors["users"]))}
+        if editors.get("groups"):
+            shaped["groups"] = list(dict.fromkeys(g.lower() for g in editors["groups"]))
+        if editors.get("domainUsersCanEdit"):
+            shaped["domainUsersCanEdit"] = True
+        prot["editors"] = shaped  # empty lists and false flags are left out, as in Google's JSON
     prot["requestingUserCanEdit"] = True
     sheet.protected.append(prot)
     return {"addProtectedRange": {"protectedRange": copy.deepcopy(prot)}}

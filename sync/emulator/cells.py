@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from . import numfmt
 from .formula import FormulaError, Scalar, format_general
 
 EPOCH = dt.datetime(1899, 12, 30)
@@ -169,6 +170,9 @@ def formatted(value: Scalar | FormulaError, cell: Cell) -> str:
         date_format = is_date_format(cell)
         if date_format:
             return format_date(value, date_format.get("pattern", "yyyy-mm-dd"))
+        number_format = (cell.get("fmt") or {}).get("numberFormat") or {}
+        if number_format.get("pattern") and number_format.get("type") not in (None, "TEXT"):
+            return numfmt.render(value, number_format["pattern"])
         return format_general(value)
     return value
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 STATUS_BY_CODE: dict[int, str] = {
@@ -27,7 +28,25 @@ class ApiError(Exception):
         self.status = status or STATUS_BY_CODE.get(code, "UNKNOWN")
 
     def envelope(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "status": self.status}}
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}
+        details = self.details()
+        if details:
+            error["details"] = details
+        return {"error": error}
+
+    def details(self) -> list[dict[str, Any]]:
+        """Google's `details` for a payload it could not read: a BadRequest naming the field.
+
+        Only the JSON-decoding layer adds them ("Invalid JSON payload received. …" and
+        "Invalid value at '…'"); errors the Sheets service itself raises have none.
+        """
+        if self.code != 400 or not self.message.startswith(("Invalid JSON payload received", "Invalid value at")):
+            return []
+        violation: dict[str, Any] = {"description": self.message}
+        where = re.search(r" at '([^']+)'", self.message)
+        if where:
+            violation = {"field": where.group(1), **violation}
+        return [{"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [violation]}]
 
 
 def bad_request(message: str) -> ApiError:

@@ -201,24 +201,49 @@ def batch_update(book: Book, body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _find_table(sheet: Sheet, area: a1.Area) -> tuple[int, int, int, int] | None:
-    """Google's 'logical table': the first run of non-empty rows at or below the range start."""
+    """Google's 'logical table' for values.append: (first row, end row, first col, end col) or None.
+
+    A table is a block of filled cells touching one another (sideways, up, down or
+    diagonally); a blank cell between two values splits them into two tables. A single-cell
+    range names the table holding that cell (an empty cell is where the data goes, which is
+    how gspread's insert_row and insert_cols work); a larger range, or a whole tab, names its
+    last table, so after a row with a gap the next append starts under the gap's right side.
+    """
     r0, c0 = area.row0 or 0, area.col0 or 0
-    c1 = sheet.cols if area.is_single_cell or area.col1 is None else area.col1
-    used: dict[int, list[int]] = {}
-    for (r, c), cell in sheet.cells.items():
-        if r >= r0 and c0 <= c < c1 and cell.get("uv"):
-            used.setdefault(r, []).append(c)
-    if not used:
-        return None
-    if area.is_single_cell and r0 not in used:
-        # An empty anchor cell is where the data goes (this is how gspread's insert_row works).
-        return None
-    start = min(used)
-    end = start
-    while end in used:
-        end += 1
-    cols = [c for r in range(start, end) for c in used[r]]
-    return start, end, min(cols), max(cols) + 1
+    filled = {key for key, cell in sheet.cells.items() if cell.get("uv")}
+    if area.is_single_cell:
+        if (r0, c0) not in filled:
+            return None
+        bounds = (0, sheet.rows, 0, sheet.cols)
+        seed = (r0, c0)
+    else:
+        r1 = sheet.rows if area.row1 is None else area.row1
+        c1 = sheet.cols if area.col1 is None else area.col1
+        bounds = (r0, r1, c0, c1)
+        inside = [k for k in filled if r0 <= k[0] < r1 and c0 <= k[1] < c1]
+        if not inside:
+            return None
+        seed = max(inside)
+    return _region(filled, seed, bounds)
+
+
+def _region(filled: set[tuple[int, int]], seed: tuple[int, int],
+            bounds: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The bounding box of the filled cells connected to `seed` (8 neighbours) within bounds."""
+    top, bottom, left, right = bounds
+    seen = {seed}
+    todo = [seed]
+    while todo:
+        r, c = todo.pop()
+        for dr in (-1, 0, 1):
+            for dc in (-1, 0, 1):
+                key = (r + dr, c + dc)
+                if key in filled and key not in seen and top <= key[0] < bottom and left <= key[1] < right:
+                    seen.add(key)
+                    todo.append(key)
+    rows = [r for r, _c in seen]
+    cols = [c for _r, c in seen]
+    return min(rows), max(rows) + 1, min(cols), max(cols) + 1
 
 
 def append(
