@@ -11,6 +11,7 @@ from wtforms import ValidationError
 from .. import rules
 from ..csvio import columns as export_columns
 from ..models import CarePlan, Change, Customer, Industry, Interaction, Tag, User
+from ..redirects import safe_next
 from .base import SecureModelView, request_sync
 from .export import ExportMixin
 from .filters import ArchivedFilter, ChoiceFilter, EmptyFilter, RelatedFilter, TagFilter
@@ -186,7 +187,7 @@ class CustomerView(ExportMixin, SecureModelView):
     @action("assign_owner", "Assign owner…")
     def action_assign_owner(self, ids):
         return redirect(url_for(".assign_owner", ids=",".join(self.visible_ids_str(ids)),
-                                url=request.form.get("url") or url_for(".index_view")))
+                                url=safe_next(request.form.get("url"), url_for(".index_view"))))
 
     def visible_ids_str(self, ids):
         return [str(i) for i in self.visible_ids(ids)]
@@ -201,9 +202,7 @@ class CustomerView(ExportMixin, SecureModelView):
         if not current_user.sees_all_customers:
             return self.inaccessible_callback("assign_owner")
         ids = self.visible_ids(request.values.get("ids", "").split(","))
-        back = request.values.get("url") or url_for(".index_view")
-        if not back.startswith("/"):
-            back = url_for(".index_view")
+        back = safe_next(request.values.get("url"), url_for(".index_view"))
         if request.method == "POST":
             owner = User.get_or_none((User.id == request.form.get("owner", type=int)) & User.active)
             if owner is None:
