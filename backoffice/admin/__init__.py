@@ -15,6 +15,8 @@ from ..models import (
     PlaybookStep,
     SyncRun,
     Tag,
+    Ticket,
+    TicketOption,
     User,
 )
 from ..security import csp_nonce
@@ -25,6 +27,7 @@ from .dashboard import DashboardView
 from .password import PasswordView
 from .people import ChangeView, IndustryView, TagView, UserView
 from .sync_views import ConflictView, SyncRunView
+from .tickets import DepartmentView, TicketCategoryView, TicketPriorityView, TicketView
 from .today import TodayView
 
 
@@ -41,6 +44,7 @@ def init_app(app) -> Admin:
                                       url="/admin/customers/import"))
     admin.add_view(CarePlanView(CarePlan, name=_l("Care plans"), endpoint="care_plans"))
     admin.add_view(InteractionView(Interaction, name=_l("Interactions"), endpoint="interactions"))
+    admin.add_view(TicketView(Ticket, name=_l("Tickets"), endpoint="tickets"))
     admin.add_view(ChangeView(Change, name=_l("Change history"), endpoint="history"))
     admin.add_view(SyncRunView(SyncRun, name=_l("Sync runs"), endpoint="sync_runs", category=_l("Sheet sync")))
     admin.add_view(ConflictView(Conflict, name=_l("Conflicts"), endpoint="conflicts", category=_l("Sheet sync")))
@@ -48,6 +52,12 @@ def init_app(app) -> Admin:
     admin.add_view(IndustryView(Industry, name=_l("Industries"), endpoint="industries", category=_l("Settings")))
     admin.add_view(TagView(Tag, name=_l("Tags"), endpoint="tags", category=_l("Settings")))
     admin.add_view(PlaybookStepView(PlaybookStep, name=_l("Playbook"), endpoint="playbook", category=_l("Settings")))
+    for view, name, endpoint in ((TicketCategoryView, _l("Ticket categories"), "ticket_categories"),
+                                 (TicketPriorityView, _l("Ticket priorities"), "ticket_priorities"),
+                                 (DepartmentView, _l("Departments"), "departments")):
+        admin.add_view(view(TicketOption, name=name, endpoint=endpoint, category=_l("Settings")))
     admin.add_view(PasswordView(name=_l("Your password"), endpoint="password", url="/admin/password"))
     app.extensions["backoffice_admin"] = admin
+    from ..tickets import labels as ticket_labels
+    app.jinja_env.globals["ticket_labels"] = ticket_labels
     return admin

@@ -8,7 +8,8 @@ from wtforms.widgets import DateInput
 from .. import rules
 from ..models import rules_context
 
-RULE_SETS = {"customer": rules.customer_rules, "care plan": rules.plan_rules}
+RULE_SETS = {"customer": rules.customer_rules, "care plan": rules.plan_rules,
+             "ticket": rules.ticket_rules}
 
 
 def current_rules(table: str) -> dict[str, rules.Rule]:

@@ -61,10 +61,12 @@ def _save(ticket: Ticket, old_status: str | None, before: dict | None = None) ->
 
 def open_ticket(customer, *, title: str, description: str | None = None, category: str = "other",
                 priority: str = "normal", department: str | None = None, channel: str | None = None,
-                assignee: User | None = None, interaction: Interaction | None = None) -> Ticket:
+                assignee: User | None = None, interaction: Interaction | None = None,
+                opened_at: dt.datetime | None = None) -> Ticket:
+    """A new ticket; an older one (from a file) keeps the deadlines of the moment it came in."""
     ticket = Ticket(customer=customer, title=title, description=description, category=category,
                     priority=priority, department=department, channel=channel,
-                    assignee=assignee, interaction=interaction, opened_at=clock.now())
+                    assignee=assignee, interaction=interaction, opened_at=opened_at or clock.now())
     return _save(ticket, None)
 
 
