@@ -77,7 +77,10 @@ def create_user_command(email, role, name, password, export_contacts):
 @click.option("--seed", type=int, default=7, show_default=True)
 @with_appcontext
 def demo_data_command(count, seed):
-    """Add COUNT realistic customers with care plans and interactions."""
+    """Add COUNT realistic customers with care plans and interactions.
+
+    They go to the active reps; with none, to demo reps nobody can sign in as. No account
+    that can sign in is ever made here (`backoffice run` makes the demo's on a new database)."""
     from . import demo
     _open_db()
     settings = current_app.config["BACKOFFICE"]
@@ -85,22 +88,6 @@ def demo_data_command(count, seed):
         made = demo.make_demo_data(count, seed=seed, settings=settings, progress=bar.update)
     click.echo(f"Added {made['customers']} customers, {made['plans']} care plans, "
                f"{made['interactions']} interactions.")
-
-
-@cli.command("demo-setup")
-@click.option("--customers", type=click.IntRange(0, 1_000_000), default=300, show_default=True)
-@with_appcontext
-def demo_setup_command(customers):
-    """First run only: an admin and demo users with a book of demo customers."""
-    from . import demo
-    from .models import Customer
-    _open_db()
-    login = demo.ensure_demo_admin()
-    if customers and not Customer.select().exists():
-        with click.progressbar(length=customers, label="Creating demo customers") as bar:
-            demo.make_demo_data(customers, settings=current_app.config["BACKOFFICE"], progress=bar.update)
-    click.echo(f"Sign in as {login[0]} with password {login[1]} "
-               f"(reps: rep1@example.com … rep3@example.com, manager@example.com, same password)")
 
 
 from .csvio.commands import export_customers_command, import_customers_command  # noqa: E402

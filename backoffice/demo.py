@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import secrets
 from decimal import Decimal
+from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
 from . import clock, rules
 from .db import db
 from .models import CarePlan, Change, Customer, Industry, Interaction, Tag, User, new_ref, utcnow
+from .models.users import PASSWORD_METHOD
 
 REGIONS = ("East China", "North China", "South China", "Central China", "Southwest", "Northeast")
 COMPANY_WORDS = ("Hengda", "Jinlong", "Huaxin", "Tianyu", "Zhongke", "Ruitai", "Mingyang", "Dongfang",
@@ -19,33 +23,63 @@ COMPANY_KINDS = ("Machinery", "Trading", "Logistics", "Technology", "Foods", "Ph
 SURNAMES = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu")
 GIVEN = ("Wei", "Fang", "Na", "Min", "Jing", "Lei", "Qiang", "Yan", "Jun", "Hui")
 TITLES = ("manager", "director", "procurement head", "general manager", "engineer")
-DEMO_PASSWORD = "demo-pass-2024"
 BATCH = 500
-
-
-def ensure_demo_users() -> list[User]:
-    """One manager and three reps to own the demo book (created once)."""
-    wanted = [("manager@example.com", "Mia Manager", "manager", True),
+DEMO_ADMIN = ("admin@example.com", "Ada Admin")
+DEMO_STAFF = (("manager@example.com", "Mia Manager", "manager", True),
               ("rep1@example.com", "Ray Rep", "rep", False),
               ("rep2@example.com", "Rita Rep", "rep", False),
-              ("rep3@example.com", "Rob Rep", "rep", False)]
+              ("rep3@example.com", "Rob Rep", "rep", False))
+NO_PASSWORD = "!"  # a hash no password matches: nobody signs in until an admin sets one
+LOGIN_FILE = "demo-login.txt"
+
+
+def _ensure_staff(password_hash: str) -> list[User]:
     users = []
-    password_hash = generate_password_hash(DEMO_PASSWORD, method="scrypt")
-    for email, name, role, lead in wanted:
+    for email, name, role, lead in DEMO_STAFF:
         user, _ = User.get_or_create(email=email, defaults={
             "name": name, "role": role, "password_hash": password_hash, "is_sales_lead": lead})
         users.append(user)
     return users
 
 
-def ensure_demo_admin() -> tuple[str, str]:
-    """The demo's admin account; its password is the demo password, printed at start."""
-    if not User.select().where(User.email == "admin@example.com").exists():
-        admin = User(email="admin@example.com", name="Ada Admin", role="admin", can_export_contacts=True)
-        admin.set_password(DEMO_PASSWORD)
-        admin.save()
-    ensure_demo_users()
-    return "admin@example.com", DEMO_PASSWORD
+def book_owners() -> list[int]:
+    """Who owns demo customers: the active reps there are, else demo reps nobody can sign in as."""
+    reps = [u.id for u in User.select(User.id).where((User.role == "rep") & User.active).order_by(User.id)]
+    return reps or [u.id for u in _ensure_staff(NO_PASSWORD) if u.role == "rep"]
+
+
+def create_demo_logins(settings) -> tuple[str, str] | None:
+    """The demo's accounts, only on a database with no account yet and never in production:
+    an admin, a manager and three reps sharing one generated password, returned to be shown.
+
+    A fixed password would be known to anyone who has read this code."""
+    if settings["app"]["env"] == "production" or User.select().exists():
+        return None
+    password = secrets.token_urlsafe(12)
+    password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    with db.atomic():
+        User.create(email=DEMO_ADMIN[0], name=DEMO_ADMIN[1], role="admin", can_export_contacts=True,
+                    password_hash=password_hash)
+        _ensure_staff(password_hash)
+    return DEMO_ADMIN[0], password
+
+
+def keep_login(instance_path: str, login: tuple[str, str]) -> None:
+    """Keep the demo's login beside its database, readable by its owner only, to show at each start."""
+    path = Path(instance_path) / LOGIN_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(f"{login[0]}\n{login[1]}\n")
+
+
+def kept_login(instance_path: str) -> tuple[str, str] | None:
+    """The demo login kept at the first start, if this instance is the demo's."""
+    path = Path(instance_path) / LOGIN_FILE
+    if not path.is_file():
+        return None
+    lines = path.read_text().split()
+    return (lines[0], lines[1]) if len(lines) >= 2 else None
 
 
 def _credit_code(rnd: random.Random) -> str:
@@ -134,7 +168,7 @@ def make_demo_data(count: int, seed: int = 7, settings=None, progress=lambda n: 
     who opens a demo record can save it without fixing a field they never touched."""
     rnd = random.Random(seed)
     today = today or clock.today()
-    owners = [u.id for u in ensure_demo_users() if u.role == "rep"]
+    owners = book_owners()
     industries = [i.id for i in Industry.select()]
     ctx, names = _rule_context(settings)
     customer_rules, plan_rules = rules.customer_rules(ctx), rules.plan_rules(ctx)
@@ -172,3 +206,23 @@ def make_demo_data(count: int, seed: int = 7, settings=None, progress=lambda n: 
         made["interactions"] += len(touches)
         progress(len(rows))
     return made
+
+
+def prepare(settings, create: bool, customers: int = 300) -> str:
+    """The demo on a database this start has just created (never in production): its logins
+    and `customers` customers. Returns the line that tells how to sign in."""
+    instance = settings["app"]["instance_path"]
+    if create:
+        login = create_demo_logins(settings)
+        if login:
+            keep_login(instance, login)
+            make_demo_data(customers, settings=settings)
+    login = kept_login(instance)
+    if login:
+        admin = User.get_or_none((User.email == login[0]) & User.active)
+        if admin is not None and admin.check_password(login[1]):
+            return (f"Log in: {login[0]} / {login[1]} (the same password for manager@example.com "
+                    f"and rep1@example.com ... rep3@example.com)")
+    if not User.select().where(User.active).exists():
+        return "Log in: nobody can yet; add an admin with `backoffice create-user EMAIL --role admin`"
+    return "Log in: with your own account"

@@ -78,8 +78,10 @@ def populate(url: str, customers: int, settings: dict, plans_per_customer: int =
     init_database(url)
     db.connect(reuse_if_open=True)
     migrate()
-    demo.ensure_demo_admin()
-    owners = [u.id for u in demo.ensure_demo_users() if u.role == "rep"]
+    login = demo.create_demo_logins(settings)  # a generated password, kept beside the data
+    if login:
+        demo.keep_login(settings["app"]["instance_path"], login)
+    owners = demo.book_owners()
     industries = [i.id for i in Industry.select()]
     rnd = random.Random(seed)
     today = dt.date.today()

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from backoffice import create_app
+from backoffice import create_app, demo
 from backoffice.db import db
 from backoffice.models import Customer
 
@@ -68,8 +68,9 @@ def prepare(kind: str, customers: int) -> tuple[str, Path, float]:
     return url, folder, time.perf_counter() - start
 
 
-def sign_in(client) -> None:
-    reply = client.post("/login", data={"email": "admin@example.com", "password": "demo-pass-2024"})
+def sign_in(client, settings: dict) -> None:
+    email, password = demo.kept_login(settings["app"]["instance_path"])
+    reply = client.post("/login", data={"email": email, "password": password})
     assert reply.status_code == 302, reply.status_code
 
 
@@ -147,7 +148,7 @@ def main() -> None:
     result = {"database": args.kind, "customers": args.customers, "setup_seconds": setup}
     try:
         client = app.test_client()
-        sign_in(client)
+        sign_in(client, settings)
         with app.app_context():
             db.connect(reuse_if_open=True)
             urls = pages(app)

@@ -70,14 +70,13 @@ def use_local_sheet(port: int) -> str | None:
 @click.option("--sheet-port", type=int, default=8099, show_default=True,
               help="The local sheet emulator's port (used when no Google credentials are set).")
 @click.option("--demo/--no-demo", default=True, show_default=True,
-              help="Add demo users and customers to an empty database.")
+              help="On a new database (not in production): demo users with a generated password, and customers.")
 def run_command(host: str, port: int, sheet_port: int, demo: bool):
     """Run everything: the sheet (or a local emulator), the sheet layout, the worker and the panel."""
     from backoffice import create_app
     from backoffice import demo as demo_data
     from backoffice.db import db
-    from backoffice.migrations import migrate
-    from backoffice.models import Customer
+    from backoffice.migrations import current_version, migrate
 
     from .cli import tab_titles
     from .gateway import open_cached, settings_for
@@ -89,10 +88,9 @@ def run_command(host: str, port: int, sheet_port: int, demo: bool):
     app = create_app(settings=settings)
     with app.app_context():
         db.connect(reuse_if_open=True)
+        fresh = current_version() is None  # only a database this start creates gets the demo
         migrate()
-        login = demo_data.ensure_demo_admin()
-        if demo and not Customer.select().exists():
-            demo_data.make_demo_data(50, settings=settings)
+        login_line = demo_data.prepare(settings, create=demo and fresh)
         db.close()
     if settings["sheet"]["spreadsheet_id"]:
         for line in init_sheet(open_cached(settings_for(settings["sheet"])), tab_titles(settings)):
@@ -101,7 +99,7 @@ def run_command(host: str, port: int, sheet_port: int, demo: bool):
     children.start(WORKER)
     click.echo(f"Panel:  http://{host}:{port}/admin/")
     click.echo(f"Sheet:  {sheet_page or 'not configured (set sheet.spreadsheet_id, see docs/sync.md)'}")
-    click.echo(f"Log in: {login[0]} / {login[1]}")
+    click.echo(login_line)
     from werkzeug.serving import run_simple
     try:
         run_simple(host, port, app, threaded=True)  # not app.run: Flask ignores it inside a CLI command
