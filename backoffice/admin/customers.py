@@ -10,6 +10,7 @@ from wtforms import ValidationError
 
 from .. import rules
 from ..csvio import columns as export_columns
+from ..i18n import _
 from ..models import CarePlan, Change, Customer, Industry, Interaction, Tag, User
 from ..redirects import safe_next
 from .base import SecureModelView, request_sync
@@ -143,7 +144,7 @@ class CustomerView(ExportMixin, SecureModelView):
         if model.credit_code:
             twin = Customer.get_or_none((Customer.credit_code == model.credit_code) & (Customer.id != (model.id or 0)))
             if twin:
-                raise ValidationError(f"Customer {twin.ref} ({twin.name}) already has this credit code.")
+                raise ValidationError(duplicate_credit_code(twin))
         tiers = current_app.config["BACKOFFICE"]["tiers"]
         model.tier = model.effective_tier(tiers["strategic_from"], tiers["key_from"])
 
@@ -219,6 +220,13 @@ class CustomerView(ExportMixin, SecureModelView):
         customers = list(Customer.select().where(Customer.id.in_(ids)).order_by(Customer.name))
         return self.render("admin/assign_owner.html", customers=customers, owners=owner_options(),
                            ids=",".join(map(str, ids)), back=back)
+
+
+def duplicate_credit_code(twin: Customer) -> str:
+    """Name the customer holding the code only to someone who may see it: a rep learns only that it is taken."""
+    if current_user.sees_all_customers or twin.owner_id == current_user.id:
+        return _("Customer %(ref)s (%(name)s) already has this credit code.", ref=twin.ref, name=twin.name)
+    return _("This credit code is already used by another customer. Ask a manager if you think it is wrong.")
 
 
 def _stage_action(stage: str):
