@@ -30,7 +30,10 @@ class TodayView(SecureIndexView):
     @expose("/")
     def index(self):
         lists = today_lists(current_user, current_app.config["BACKOFFICE"])
-        return self.render("admin/index.html", plan_links=plan_list_links(), **lists)
+        from ..tickets.today import attention
+        tickets_count, tickets = attention(current_user, clock.now())
+        return self.render("admin/index.html", plan_links=plan_list_links(), tickets=tickets,
+                           tickets_count=tickets_count, **lists)
 
     @expose("/responded/<int:interaction_id>", methods=("POST",))
     def responded(self, interaction_id: int):

@@ -1,0 +1,71 @@
+"""Today lists a person's tickets near or past their deadline; the review's ticket figures."""
+import datetime as dt
+
+import pytest
+
+from backoffice.tickets import flow
+from backoffice.tickets.figures import ticket_figures
+from backoffice.tickets.today import attention
+from tests.conftest import make_user
+from tests.factories import make_customer
+from tests.tickets.helpers import make_ticket
+
+
+@pytest.fixture
+def reps(app, clock):
+    return make_user("alice@example.com", role="rep"), make_user("bob@example.com", role="rep")
+
+
+def test_today_lists_my_tickets_due_soon_or_late_never_others(app, clock, reps):
+    alice, bob = reps
+    alices, bobs = make_customer(name="Alice Co", owner=alice), make_customer(name="Bob Co", owner=bob)
+    soon = make_ticket(alices, title="Due soon")
+    late = make_ticket(bobs, title="Late, lent to Alice", assignee=alice, status="assigned",
+                       opened_at=clock.at - dt.timedelta(hours=30))
+    make_ticket(bobs, title="Bob's late one", opened_at=clock.at - dt.timedelta(hours=30))
+    make_ticket(alices, title="Handled by Bob", assignee=bob, status="assigned",
+                opened_at=clock.at - dt.timedelta(hours=30))
+    clock.advance(hours=21)  # the fresh one has 3 hours left to answer
+    count, rows = attention(alice, clock.at)
+    assert count == 2
+    assert [(t.title, state) for t, state in rows] == [("Late, lent to Alice", "late"), ("Due soon", "due soon")]
+    assert soon.id in {t.id for t, _s in rows} and late.id in {t.id for t, _s in rows}
+
+
+def test_today_page_shows_the_tickets_with_badges_and_a_ticket_button_on_complaints(client, auth, clock, reps):
+    from tests.factories import make_interaction
+    alice, _bob = reps
+    customer = make_customer(name="Alice Co", owner=alice)
+    make_ticket(customer, title="Answer me", opened_at=clock.at - dt.timedelta(hours=25))
+    make_interaction(customer, sentiment="negative", feedback="Too slow")
+    auth.login("alice@example.com")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert 'id="tickets-due"' in page and "Answer me" in page and 'data-sla="late"' in page
+    assert "/admin/tickets/from-interaction/" in page
+
+
+def test_figures_count_opened_closed_in_time_and_satisfaction_per_month(app, clock, reps):
+    alice, bob = reps
+    east = make_customer(name="East Co", owner=alice, region="East China")
+    north = make_customer(name="North Co", owner=bob, region="North China")
+    quick = flow.open_ticket(east, title="Quick", category="logistics delay")
+    slow = flow.open_ticket(north, title="Slow", category="product quality")
+    clock.advance(hours=1)
+    flow.respond(quick, alice, "On it")
+    flow.resolve(quick, "Re-sent")
+    flow.close(quick, 4)
+    clock.advance(hours=60)
+    flow.resolve(slow, "Fixed late")
+    flow.rate(slow, 2)
+    figures = ticket_figures(alice.__class__(role="manager"), clock.at.date())
+    march = figures["tickets-opened-closed"]["labels"].index("2026-03")
+    assert figures["tickets-opened-closed"]["series"]["opened"][march] == 2
+    assert figures["tickets-opened-closed"]["series"]["closed"][march] == 1
+    assert figures["tickets-in-time"]["series"]["resolved in time %"][march] == 50.0
+    assert figures["tickets-in-time"]["series"]["responded in time %"][march] == 50.0
+    assert figures["tickets-satisfaction"]["series"]["average satisfaction"][march] == 3.0
+    assert figures["tickets-by-region"]["labels"] == ["East China", "North China"]
+    assert figures["tickets-by-region"]["series"]["product quality"] == [0, 1]
+    mine = ticket_figures(alice, clock.at.date())  # a rep: only their customers' tickets
+    assert mine["tickets-opened-closed"]["series"]["opened"][march] == 1
+    assert mine["tickets-by-category"]["labels"] == ["logistics delay"]
