@@ -27,8 +27,26 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "queue": {"url": "", "immediate": False, "workers": 2},  # empty: sqlite file
     "phone": {"default_region": "CN"},
     "tiers": {"strategic_from": 1_000_000.0, "key_from": 500_000.0},
-    "care": {"churn_silence_days": 60, "reverify_days": 90, "derive_interval_minutes": 60},
+    "care": {"churn_silence_days": 60, "reverify_days": 90, "derive_interval_minutes": 60,
+             "first_touch_days": 3},
     "security": {"login_max_failures": 5, "login_window_minutes": 15},
+    "notify": {
+        "digest_time": "08:30",  # office time, for people who have not chosen their own
+        "from_address": "care@localhost",
+        "smtp_host": "",  # empty: no e-mail is sent (`backoffice run` starts a local server)
+        "smtp_port": 0,  # 0: the usual port of smtp_security (25, 587 or 465)
+        "smtp_security": "starttls",  # none | starttls | tls
+        "smtp_username": "",
+        "smtp_password": "",
+        "smtp_ca_file": "",  # a private CA's certificate, for a relay the system does not trust
+        "smtp_timeout_seconds": 20.0,
+        "wecom_webhook": "",  # the office's group robots: alerts of people whose team has none
+        "dingtalk_webhook": "",
+        "dingtalk_secret": "",
+        "max_attempts": 6,
+        "retry_seconds": 60,  # the first retry's wait; each next one waits twice as long
+        "claim_timeout_seconds": 300,  # a send not finished by then lost its worker
+    },
     "sheet": {
         "spreadsheet_id": "",
         "credentials_file": "",
@@ -51,6 +69,7 @@ CHOICES = {
     ("app", "env"): {"development", "production"},
     ("app", "locale"): {"zh_CN", "en"},
     ("sheet", "conflict_policy"): {"database", "sheet"},
+    ("notify", "smtp_security"): {"none", "starttls", "tls"},
 }
 
 
@@ -149,6 +168,14 @@ def _check_urls(settings: dict) -> None:
             raise ConfigError(f"app.trusted_proxies: {proxy!r} is not an IP address or network") from None
 
 
+def _check_notify(settings: dict) -> None:
+    from .notify.addresses import check_settings
+    try:
+        check_settings(settings)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def _secret_key(settings: dict, instance: Path) -> str:
     if settings["app"]["secret_key"]:
         return settings["app"]["secret_key"]
@@ -183,6 +210,7 @@ def load(path: str | os.PathLike | None = None, environ: dict[str, str] | None =
     settings["database"]["url"] = settings["database"]["url"] or f"sqlite:///{instance / 'backoffice.db'}"
     settings["queue"]["url"] = settings["queue"]["url"] or f"sqlite:///{instance / 'queue.db'}"
     _check_urls(settings)
+    _check_notify(settings)
     settings["app"]["secret_key"] = _secret_key(settings, instance)
     configure_clock(settings)  # the worker and the CLI cut days in the office's zone too
     return settings

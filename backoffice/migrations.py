@@ -19,9 +19,12 @@ from .models import (
     BaseModel,
     CarePlan,
     Customer,
+    GroupRobot,
     ImportJob,
     Industry,
     Interaction,
+    Notification,
+    NotifyPreference,
     PlaybookStep,
     SignIn,
     Tag,
@@ -51,6 +54,8 @@ STEPS: list[tuple[int, str, object]] = [
      lambda migrator: _sign_ins(migrator)),
     (7, "each user's own language", lambda migrator: _add_column(migrator, User, "locale")),
     (8, "service tickets", lambda migrator: db.create_tables([TicketOption, TicketCounter, Ticket], safe=True)),
+    (9, "notifications: preferences, group robots and the record of what was sent",
+     lambda migrator: db.create_tables([GroupRobot, NotifyPreference, Notification], safe=True)),
 ]
 
 LATEST = STEPS[-1][0]

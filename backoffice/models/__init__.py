@@ -4,6 +4,7 @@ from .care import CarePlan, Interaction, PlaybookStep
 from .customers import Customer, Industry, Tag
 from .history import Change
 from .imports import ImportJob
+from .notify import GroupRobot, Notification, NotifyPreference
 from .sign_ins import SignIn
 from .sync_state import Conflict, Lease, SyncBase, SyncRun
 from .tickets import Ticket, TicketCounter, TicketOption
@@ -18,8 +19,9 @@ def rules_context(region: str = "CN"):
 
 
 ALL_MODELS = [User, SignIn, LoginAttempt, Industry, Tag, Customer, PlaybookStep, CarePlan, Interaction,
-              Change, SyncRun, SyncBase, Conflict, Lease, ImportJob, TicketOption, TicketCounter, Ticket]
+              Change, SyncRun, SyncBase, Conflict, Lease, ImportJob, TicketOption, TicketCounter, Ticket,
+              GroupRobot, NotifyPreference, Notification]
 
-__all__ = ["ALL_MODELS", "BaseModel", "CarePlan", "Change", "Conflict", "Customer", "ImportJob",
-           "Industry", "Interaction", "Lease", "LoginAttempt", "PlaybookStep", "SyncBase", "SyncRun", "Tag",
+__all__ = ["ALL_MODELS", "BaseModel", "CarePlan", "Change", "Conflict", "Customer", "GroupRobot", "ImportJob",
+           "Industry", "Interaction", "Lease", "LoginAttempt", "Notification", "NotifyPreference", "PlaybookStep", "SyncBase", "SyncRun", "Tag",
            "Ticket", "TicketCounter", "TicketOption", "TrackedModel", "User", "rules_context", "new_ref", "utcnow"]
