@@ -1,13 +1,16 @@
 """One sync cycle: read the sheet and the database, merge, write the sheet, then commit the database and base."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
+from types import SimpleNamespace
 from typing import Any
 
-from backoffice import rules
+from backoffice import clock
+from backoffice.care import derive as care_derive
 from backoffice.db import db
 from backoffice.models import SyncRun, new_ref, utcnow
 
@@ -15,6 +18,7 @@ from . import gateway, lease, records
 from .columns import CUSTOMERS, PLANS, TABLES, Table, header_map, make_cleaner, raw_text, to_cell
 from .merge import MergeRules, Plan, SheetRow, TabInput, merge
 from .sheets import SheetError
+from .snapshot import LAST_TOUCH, TOUCHES
 from .snapshot import load as load_snapshot
 
 log = logging.getLogger(__name__)
@@ -102,16 +106,19 @@ def _tab_input(table: Table, tab: gateway.TabValues, columns: dict[str, int], sn
                     snapshot_side.archived, snapshot_side.base)
 
 
-def _derive_customer(tiers: dict):
+def _derive_customer(settings: dict, now):
+    """The customer's derived fields exactly as care.derive will store them after this cycle's
+    commit, so they reach the sheet in this cycle's write (a second cycle then writes nothing)."""
     def derive(values: dict[str, str], changed: set[str]) -> dict[str, str]:
-        out = {}
-        if "annual_purchase" in changed or "tier" not in values or not values.get("tier"):
-            amount = Decimal(values.get("annual_purchase") or "0")
-            out["tier"] = values.get("tier_override") or rules.tier_for(
-                amount, tiers["strategic_from"], tiers["key_from"])
-        if not values.get("closeness"):
-            out["closeness"] = "loose"
-        return out
+        last = values.get(LAST_TOUCH)
+        created = values.get("created_at")
+        customer = SimpleNamespace(
+            tier_override=values.get("tier_override") or None,
+            annual_purchase=Decimal(values.get("annual_purchase") or "0"),
+            churn_risk=values.get("churn_risk") or "low", stage=values.get("stage") or "",
+            created_at=dt.datetime.fromisoformat(created) if created else now)  # new: made now
+        return care_derive.derived_values(customer, int(values.get(TOUCHES) or 0),
+                                          dt.datetime.fromisoformat(last) if last else None, settings, now)
     return derive
 
 
@@ -151,7 +158,8 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
     # The database first, the sheet second: Sheets has no conditional write, so a cell typed
     # between our read and our write is overwritten; reading the sheet last keeps that window
     # to the merge alone. A record saved in the panel meanwhile is caught by its updated_at.
-    snapshot = load_snapshot(settings["phone"]["default_region"])
+    now = clock.now()  # one instant for the derived fields here and in the commit's care follow-up
+    snapshot = load_snapshot(settings["phone"]["default_region"], now)
     tabs = gateway.read_tabs(spreadsheet, list(tab_names.values()))
     taken = {ref for side in snapshot.sides.values() for ref in (*side.ids, *side.base)}
     column_maps: dict[str, dict[str, int]] = {}
@@ -170,7 +178,7 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
             continue
         column_maps[table.key] = columns
         side = snapshot.sides[table.key]
-        derive = _derive_customer(settings["tiers"]) if table is CUSTOMERS else (
+        derive = _derive_customer(settings, now) if table is CUSTOMERS else (
             lambda values, changed: {"customer_name": customers_now.get(values.get("customer_ref", ""),
                                                                         values.get("customer_name", ""))})
         merge_rules = MergeRules(clean=make_cleaner(table, snapshot.ctx), derive=derive,
@@ -204,5 +212,5 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
         if rows:
             cells[tab_names[plan.table.key]] = rows
     gateway.write_cells(spreadsheet, {t.title: t for t in tabs.values() if t is not None}, cells)
-    outcome.counts = records.apply(snapshot, outcome.plans, settings)
+    outcome.counts = records.apply(snapshot, outcome.plans, settings, now)
     return outcome

@@ -80,7 +80,8 @@ def _fresh(side: Side, model_class, refs: Iterable[str]) -> tuple[dict[str, Any]
     return models, stale
 
 
-def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None) -> dict[str, int]:
+def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None,
+          now: dt.datetime | None = None) -> dict[str, int]:
     """Write every plan in one transaction: creates, updates, archives, history and the new base.
 
     With `settings`, the customers the sheet created, changed or archived then get what a
@@ -104,7 +105,7 @@ def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None) -
         touched = {customer_ids[ref] for plan in plans if plan.table is CUSTOMERS
                    for ref in (*plan.creates, *plan.updates, *plan.archives) if ref in customer_ids}
         if settings is not None and touched:
-            customers_changed(touched, settings, actor=actor)
+            customers_changed(touched, settings, actor=actor, now=now)
     return counts
 
 

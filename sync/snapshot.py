@@ -1,6 +1,7 @@
 """The database as a cycle reads it: every synced record as canonical texts, in a fixed number of queries."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -8,10 +9,14 @@ from typing import Any
 from peewee import JOIN, CharField, TextField
 
 from backoffice import rules
+from backoffice.care import derive
 from backoffice.db import db
 from backoffice.models import CarePlan, Customer, Industry, SyncBase, Tag, User
 
 from .columns import CUSTOMERS, PLANS, Table, as_text
+
+# Beside a customer's synced texts (never written anywhere): what its derived fields come from.
+TOUCHES, LAST_TOUCH = "touches_30_days", "last_touch"
 
 # Model instances are not built here: at 10k+ records that cost more than the rest of the cycle.
 # The writer loads the few records a plan touches (records.apply), checking them for staleness.
@@ -84,7 +89,8 @@ def _customers() -> Side:
     joined = {"owner": (owner.email, User.email), "industry": (Industry.name, Industry.name)}
     columns = [joined.get(n) or (getattr(Customer, n),) * 2 for n in CUSTOMERS.fields]
     columns.append((Customer.tier_override, Customer.tier_override))
-    names = [*CUSTOMERS.fields, "tier_override"]
+    columns.append((Customer.created_at, Customer.created_at))
+    names = [*CUSTOMERS.fields, "tier_override", "created_at"]
     query = (Customer.select(Customer.id, Customer.ref, Customer.archived, Customer.updated_at,
                              *(c for c, _f in columns))
              .join(owner, JOIN.LEFT_OUTER, on=(Customer.owner == owner.id)).switch(Customer)
@@ -107,6 +113,16 @@ def _plans() -> Side:
     return side
 
 
+def _care_facts(side: Side, now: dt.datetime) -> None:
+    """What the derived fields are worked out from, beside each customer's texts: its interactions
+    in the last 30 days and its last one (two aggregate queries), as care.derive reads them."""
+    recent, last = derive.touches(now)
+    for ref, values in side.database.items():
+        pk = side.ids[ref]
+        values[TOUCHES] = str(recent.get(pk, 0))
+        values[LAST_TOUCH] = last[pk].isoformat() if pk in last else ""
+
+
 def _base(sides: dict[str, Side]) -> None:
     """The stored base, parsed as one JSON array: one parse instead of one per record."""
     rows = db.execute(SyncBase.select(SyncBase.table, SyncBase.ref, SyncBase.data)).fetchall()
@@ -116,9 +132,14 @@ def _base(sides: dict[str, Side]) -> None:
         sides[table].base[ref] = data
 
 
-def load(region: str) -> Snapshot:
-    """Read both tables, the base and the dictionaries: a fixed number of queries, whatever the size."""
+def load(region: str, now: dt.datetime | None = None) -> Snapshot:
+    """Read both tables, the base and the dictionaries: a fixed number of queries, whatever the size.
+
+    With `now`, each customer also carries the facts its derived fields come from (see TOUCHES).
+    """
     customers, plans = _customers(), _plans()
+    if now is not None:
+        _care_facts(customers, now)
     sides = {customers.table.key: customers, plans.table.key: plans}
     _base(sides)
     users = {u.email: u.id for u in User.select(User.id, User.email, User.active)}

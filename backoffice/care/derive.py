@@ -37,6 +37,20 @@ def _as_datetime(value) -> dt.datetime | None:
     return dt.datetime.fromisoformat(str(value))  # SQLite hands aggregates back as text
 
 
+def touches(now: dt.datetime, customer_ids: list[int] | None = None
+            ) -> tuple[dict[int, int], dict[int, dt.datetime]]:
+    """({customer id: interactions in the 30 days to `now`}, {customer id: last interaction}): two
+    aggregate queries, for the given customers or all of them."""
+    window = now - dt.timedelta(days=30)
+    recent = Interaction.select(Interaction.customer, fn.COUNT(Interaction.id)).where(
+        Interaction.at >= window).group_by(Interaction.customer)
+    last = Interaction.select(Interaction.customer, fn.MAX(Interaction.at)).group_by(Interaction.customer)
+    if customer_ids is not None:
+        recent = recent.where(Interaction.customer.in_(customer_ids))
+        last = last.where(Interaction.customer.in_(customer_ids))
+    return dict(recent.tuples()), {cid: _as_datetime(at) for cid, at in last.tuples()}
+
+
 def derive(settings: dict, customer_ids: Iterable[int] | None = None,
            now: dt.datetime | None = None) -> dict[str, list[int]]:
     """Recompute the derived fields of working customers (all, or the given ones).
@@ -46,22 +60,16 @@ def derive(settings: dict, customer_ids: Iterable[int] | None = None,
     Returns the ids of the customers changed, per field.
     """
     now = now or clock.now()
-    window = now - dt.timedelta(days=30)
-    touches = Interaction.select(Interaction.customer, fn.COUNT(Interaction.id)).where(
-        Interaction.at >= window).group_by(Interaction.customer)
-    last = Interaction.select(Interaction.customer, fn.MAX(Interaction.at)).group_by(Interaction.customer)
     customers = Customer.select(Customer.id, Customer.ref, Customer.annual_purchase, Customer.tier,
                                 Customer.tier_override, Customer.closeness, Customer.churn_risk,
                                 Customer.stage, Customer.created_at).where(~Customer.archived)
+    ids = None
     if customer_ids is not None:
         ids = sorted(set(customer_ids))
         if not ids:
             return {}
-        touches = touches.where(Interaction.customer.in_(ids))
-        last = last.where(Interaction.customer.in_(ids))
         customers = customers.where(Customer.id.in_(ids))
-    touch_counts = dict(touches.tuples())
-    last_touch = {cid: _as_datetime(at) for cid, at in last.tuples()}
+    touch_counts, last_touch = touches(now, ids)
     moves: dict[tuple[str, str], list[int]] = {}
     history = []
     system = actors.SYSTEM
