@@ -83,7 +83,7 @@ class ChangeView(ExportMixin, SecureModelView):
         pairs = lambda options: [(o, o) for o in options]  # noqa: E731
         self.column_filters = [
             ChoiceFilter(Change.actor_kind, "Source", pairs(("user", "sheet", "import", "system"))),
-            ChoiceFilter(Change.table, "Kind", pairs(("customer", "care plan"))),
+            ChoiceFilter(Change.table, "Kind", pairs(("customer", "care plan", "ticket"))),
             ChoiceFilter(Change.action, "Action", pairs(("create", "update", "archive", "restore"))),
         ]
         super().__init__(*args, **kwargs)
