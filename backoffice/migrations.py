@@ -18,6 +18,7 @@ from .models import (
     ALL_MODELS,
     BaseModel,
     CarePlan,
+    Change,
     Customer,
     GroupRobot,
     ImportJob,
@@ -26,6 +27,8 @@ from .models import (
     Notification,
     NotifyPreference,
     PlaybookStep,
+    ReviewMonth,
+    ReviewSlice,
     SignIn,
     Tag,
     Ticket,
@@ -56,6 +59,8 @@ STEPS: list[tuple[int, str, object]] = [
     (8, "service tickets", lambda migrator: db.create_tables([TicketOption, TicketCounter, Ticket], safe=True)),
     (9, "notifications: preferences, group robots and the record of what was sent",
      lambda migrator: db.create_tables([GroupRobot, NotifyPreference, Notification], safe=True)),
+    (11, "the monthly review: a team per user, kept monthly figures, stage changes by month",
+     lambda migrator: _review_schema(migrator)),
 ]
 
 LATEST = STEPS[-1][0]
@@ -80,6 +85,13 @@ def _add_column(migrator, model, name: str) -> None:
     table = model._meta.table_name
     if name not in {c.name for c in db.get_columns(table)}:
         migrate_schema(migrator.add_column(table, name, model._meta.fields[name]))
+
+
+def _review_schema(migrator) -> None:
+    _add_column(migrator, User, "team")
+    db.create_tables([ReviewMonth, ReviewSlice], safe=True)
+    for model in (User, Change):
+        model._schema.create_indexes(safe=True)
 
 
 def _migrator():

@@ -130,9 +130,9 @@ def test_dashboard_months_turn_over_at_the_offices_midnight(app):
     make_interaction(customer, at=dt.datetime(2026, 11, 30, 16, 30))  # 00:30 on 1 December in Beijing
     make_interaction(customer, at=dt.datetime(2026, 11, 30, 15, 30))  # 23:30 on 30 November
     with app.test_request_context():
-        months = reports.months_back(clock.today())
-        done = reports.touches(boss, months)["done"]
-        new = reports.new_and_churned(boss, months)["new customers"]
+        figures = reports.review(boss, "2026-12", reports.Slice())["figures"]
+        done = figures["touches"]["series"]["done"]
+        new = figures["new-and-churned"]["series"]["new customers"]
     assert (done[-2], done[-1]) == (1, 1)
     assert (new[-2], new[-1]) == (0, 1)
 

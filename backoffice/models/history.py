@@ -22,7 +22,8 @@ class Change(BaseModel):
     new = TextField(null=True)
 
     class Meta:
-        indexes = ((("table", "record_id", "at"), False),)
+        # (field, at): the monthly review reads stage changes by month without the rest of the history.
+        indexes = ((("table", "record_id", "at"), False), (("field", "at"), False))
 
     @staticmethod
     def rows_for(record, before: dict | None, after: dict, actor=None) -> list[dict]:

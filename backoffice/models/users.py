@@ -25,6 +25,7 @@ class User(UserMixin, BaseModel):
     is_sales_lead = BooleanField(default=False)
     must_change_password = BooleanField(default=False)  # set by an admin's password; cleared by the user's own
     locale = CharField(max_length=10, null=True)  # zh_CN | en; empty: the office's app.locale
+    team = CharField(max_length=100, null=True, index=True)  # the sales team the review filters by
     created_at = DateTimeField(default=utcnow)
 
     sign_in_token: str | None = None  # the browser's sign-in this request came with

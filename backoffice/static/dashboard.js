@@ -10,24 +10,31 @@
     var canvas = document.getElementById("chart-" + name);
     if (!canvas) { return; }
     var series = Object.keys(figure.series);
-    var line = figure.x === "Month";
+    var stacked = figure.kind === "stacked";
     new Chart(canvas, {
-      type: line ? "line" : "bar",
+      type: figure.kind === "line" ? "line" : "bar",
       data: {
         labels: figure.labels,
-        datasets: series.map(function (label, i) {
-          return { label: label, data: figure.series[label], borderColor: palette[i % palette.length],
-                   backgroundColor: palette[i % palette.length], fill: false, tension: 0.2 };
+        datasets: series.map(function (key, i) {
+          return { label: figure.series_labels[key], data: figure.series[key],
+                   borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length],
+                   fill: false, tension: 0.2 };
         })
       },
       options: {
         responsive: true,
+        animation: false,
         plugins: { title: { display: true, text: figure.title }, legend: { display: series.length > 1 } },
         scales: {
-          x: { title: { display: true, text: figure.x } },
-          y: { title: { display: true, text: figure.y }, beginAtZero: true, ticks: { precision: 0 } }
+          x: { stacked: stacked, title: { display: true, text: figure.x } },
+          y: { stacked: stacked, title: { display: !!figure.y, text: figure.y }, beginAtZero: true }
         }
       }
     });
   });
+  // Picking a month or a filter shows it at once; the button stays for keyboards and no-script.
+  var form = document.getElementById("review-filters");
+  if (form) {
+    form.addEventListener("change", function () { form.submit(); });
+  }
 })();

@@ -1,0 +1,1 @@
+"""The managers' monthly review: kept monthly figures, live customer counts, the report."""
