@@ -13,6 +13,11 @@ from peewee import PostgresqlDatabase, fn
 
 from .. import clock
 from ..db import db
+from ..i18n import _
+
+# A search is a few words typed by a person; more would build a query too deep to run.
+MAX_SEARCH_WORDS = 20
+MAX_SEARCH_WORD_LENGTH = 100
 
 
 def _local_time(view, value, name) -> str:
@@ -36,6 +41,21 @@ def in_subquery(field, query):
     if isinstance(db.obj, PostgresqlDatabase):
         return field == fn.ANY(fn.ARRAY(query))
     return field.in_(query)
+
+
+def record_id(value) -> int | None:
+    """A record id from a URL or a form: plain digits of a size the database holds, else None."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def search_words(search: str | None) -> list[str]:
+    """The words of a list search; a search too long to run answers 400 with why."""
+    words = (search or "").split()
+    if len(words) > MAX_SEARCH_WORDS or any(len(word) > MAX_SEARCH_WORD_LENGTH for word in words):
+        abort(400, description=_("Search with at most %(words)d words of at most %(chars)d characters each.",
+                                 words=MAX_SEARCH_WORDS, chars=MAX_SEARCH_WORD_LENGTH))
+    return words
 
 
 def request_sync() -> None:
@@ -93,15 +113,15 @@ class SecureModelView(AccessMixin, ModelView):
         return self.scoped(self.base_query())
 
     def get_one(self, id):
-        if not str(id).isdigit():
+        if record_id(id) is None:
             abort(404)
-        record = self.get_query().where(self.model._meta.primary_key == int(id)).first()
+        record = self.get_query().where(self.model._meta.primary_key == record_id(id)).first()
         if record is None:
             abort(404)  # another rep's record looks exactly like a missing one
         return record
 
     def visible_ids(self, ids) -> list[int]:
-        wanted = [int(i) for i in ids if str(i).isdigit()]
+        wanted = [n for n in map(record_id, ids) if n is not None]
         query = self.get_query().where(self.model._meta.primary_key.in_(wanted))
         return [row._pk for row in query]
 
@@ -129,12 +149,14 @@ class SecureModelView(AccessMixin, ModelView):
     def filtered_query(self, search: str | None, filters, lean: bool = False):
         """The list's rows before sorting and paging: used by the list and the CSV download."""
         query = self.lean_query() if lean else self.get_query()
-        for term in (search or "").split():
+        for term in search_words(search):
             query = query.where(self.search_condition(term))
         return self.apply_filters(query, filters)
 
     def list_order(self, sort_column, sort_desc):
         if sort_column is not None:
+            if sort_column not in self._sortable_columns:
+                abort(400, description=_("This list cannot be sorted by that column."))
             field, desc = self._sortable_columns[sort_column], sort_desc
         elif self.column_default_sort:
             field, desc = self.column_default_sort

@@ -9,7 +9,8 @@ from wtforms import ValidationError
 
 from .. import clock, rules
 from ..csvio import columns as export_columns
-from ..models import CarePlan, Customer, Interaction, User
+from ..csvio.columns import PLAN_OWNER  # the owner's join alias: sorting must name that same table
+from ..models import CarePlan, Customer, Interaction
 from .base import SecureModelView, in_subquery
 from .care_done import MarkDoneMixin
 from .customers import owner_options
@@ -50,7 +51,7 @@ class CarePlanView(MarkDoneMixin, ExportMixin, CustomerScopedView):
     column_labels = {"ref": "ID", "interval_days": "Every (days)", "next_due": "Next due",
                      "last_done": "Last done"}
     column_sortable_list = ("ref", ("customer", Customer.name), "title", "action", "next_due",
-                            "last_done", ("owner", User.email), "status")
+                            "last_done", ("owner", PLAN_OWNER.email), "status")
     column_default_sort = ("next_due", False)
     column_extra_row_actions = [LinkRowAction(
         "fa fa-check", lambda action, row_id, row: url_for(".mark_done_view", ids=row_id), "Mark done")]

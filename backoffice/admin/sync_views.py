@@ -9,7 +9,7 @@ from flask_login import current_user
 from .. import reports
 from ..db import db
 from ..models import Conflict, SyncRun
-from .base import SecureModelView
+from .base import SecureModelView, record_id
 
 
 def queue_cycle(trigger: str) -> bool:
@@ -92,7 +92,8 @@ class ConflictView(SecureModelView):
             flash("The sheet sync is not installed.", "error")
             return
         done = 0
-        for conflict in Conflict.select().where(Conflict.id.in_([int(i) for i in ids]), ~Conflict.resolved):
+        wanted = [n for n in map(record_id, ids) if n is not None]
+        for conflict in Conflict.select().where(Conflict.id.in_(wanted), ~Conflict.resolved):
             resolve(conflict, take, current_user._get_current_object())
             done += 1
         if done:
