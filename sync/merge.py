@@ -7,6 +7,7 @@ from typing import Any
 
 from backoffice.rules import RuleError
 
+from . import copies
 from .columns import ID, OK, STATUS, Table, cell_shows, raw_text
 from .quiet import QuietRows
 
@@ -70,7 +71,7 @@ class Plan:
 def merge(tab: TabInput, rules: MergeRules) -> Plan:
     """Decide every create, update, archive and cell write for one tab (no I/O)."""
     plan = Plan(tab.table, rows_read=len(tab.rows))
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = copies.record_rows(tab.table, tab.rows)  # never row order alone: sync/copies.py
     quiet = QuietRows(tab.table, rules.derive, STATUS_LIMIT)
     for row in tab.rows:
         _merge_row(tab, rules, plan, row, seen, quiet)
@@ -113,7 +114,7 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
     elif not table.ref_is_valid(ref):
         errors.append(f'ID: "{ref[:40]}" is not an id the sync gave out - this row was not saved; '
                       f"clear the ID to add it as a new {table.noun}")
-    elif ref in seen:
+    elif seen.setdefault(ref, row.number) != row.number:
         errors.append(f"ID: {ref} is also on row {seen[ref]} - this row was not saved; "
                       f"clear the ID to add it as a new {table.noun}")
     if errors:
@@ -226,7 +227,8 @@ def _required(table: Table, rules: MergeRules) -> set[str]:
 def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: str) -> None:
     table = tab.table
     database = tab.database[ref]
-    base = tab.base.get(ref)
+    adopted = copies.is_flagged(row.values, ref)  # a copy that outlived the record's row
+    base = None if adopted else tab.base.get(ref)  # so each differing value is a conflict...
     agreed: dict[str, str] = {}
     errors: list[str] = []
     notices: list[str] = []
@@ -257,7 +259,7 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
         if sheet == db_text:
             agreed[name] = db_text
         elif sheet_changed and db_changed:
-            kept = rules.policy
+            kept = "database" if adopted else rules.policy  # ...and the copy's value is only logged
             agreed[name] = db_text if kept == "database" else sheet
             plan.conflicts.append(Conflict(ref, name, base_text, sheet, db_text, kept))
             where = "the panel's" if kept == "database" else "the sheet's"

@@ -299,3 +299,28 @@ def test_a_stopped_sync_shows_a_banner_on_the_dashboard(client, auth, history):
     SyncRun.create(status="ok")
     reports._cache.clear()
     assert 'id="sync-stopped"' not in client.get("/admin/dashboard/").get_data(as_text=True)
+
+
+def test_an_older_database_gains_teams_and_kept_figures(app):
+    from backoffice import migrations
+    from backoffice.db import db
+    from backoffice.models import ReviewSlice, User
+    make_user("kept@example.com", role="rep")
+    db.drop_tables([ReviewSlice, ReviewMonth])
+    db.execute_sql('DROP INDEX "user_team"')
+    db.execute_sql('ALTER TABLE "user" DROP COLUMN "team"')
+    migrations.SchemaVersion.delete().where(migrations.SchemaVersion.version >= 11).execute()
+    done = migrations.migrate()
+    assert "migrated to version 11: the monthly review: a team per user, kept monthly figures, " \
+           "stage changes by month" in done
+    assert "team" in {c.name for c in db.get_columns("user")}
+    assert {"change_field_at", "user_team"} <= {i.name for t in ("change", "user") for i in db.get_indexes(t)}
+    assert User.get(User.email == "kept@example.com").team is None and ReviewMonth.select().count() == 0
+
+
+def test_an_admin_gives_a_user_a_team(client, auth, app):
+    make_user()
+    rep = make_user("rep@example.com", role="rep")
+    auth.login()
+    form = client.get(f"/admin/users/edit/?id={rep.id}").get_data(as_text=True)
+    assert 'name="team"' in form

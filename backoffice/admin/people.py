@@ -15,12 +15,12 @@ from .filters import ChoiceFilter
 
 class UserView(SecureModelView):
     roles = ("admin",)
-    column_list = ("email", "name", "role", "active", "can_export_contacts", "is_sales_lead",
+    column_list = ("email", "name", "role", "team", "active", "can_export_contacts", "is_sales_lead",
                    "must_change_password", "created_at")
-    column_labels = {"must_change_password": _l("Must change password")}
+    column_labels = {"must_change_password": _l("Must change password"), "team": _l("Team")}
     column_searchable_list = (User.email, User.name)
     column_filters = (User.role, User.active)
-    form_columns = ("email", "name", "role", "active", "can_export_contacts", "is_sales_lead",
+    form_columns = ("email", "name", "role", "team", "active", "can_export_contacts", "is_sales_lead",
                     "must_change_password")
     form_extra_fields = {"new_password": PasswordField(
         _l("New password"),
