@@ -95,6 +95,10 @@ from .csvio.commands import export_customers_command, import_customers_command  
 cli.add_command(import_customers_command)
 cli.add_command(export_customers_command)
 
+from .notify.commands import notify_group  # noqa: E402
+
+cli.add_command(notify_group)
+
 
 def init_app(app) -> None:
     """Commands are registered on the group; nothing to attach to the app."""

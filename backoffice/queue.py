@@ -31,4 +31,5 @@ def _open_database():
 # The worker command imports this module: the task modules of backoffice itself are
 # registered here, after `huey` exists, so every consumer knows them by name.
 from .csvio import jobs as _customer_import_jobs  # noqa: E402,F401
+from .notify import tasks as _notify_tasks  # noqa: E402,F401
 from .review import tasks as _review_tasks  # noqa: E402,F401

@@ -76,7 +76,7 @@ def send(settings: dict, to: str, message: EmailMessage, handover: Callable[[], 
         to = validate_email(to, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise DeliveryError(f"{to!r} is not a valid e-mail address: {exc}", FAILED) from None
-    sender = validate_email(message["From"].addresses[0].addr_spec, check_deliverability=False).normalized
+    sender = message["From"].addresses[0].addr_spec
     try:
         smtp = _connect(notify)
     except smtplib.SMTPAuthenticationError as exc:
