@@ -54,6 +54,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "emulator_token": "",  # sent to the emulator; `backoffice run` makes one per start
         "customers_tab": "Customers",
         "plans_tab": "Care plans",
+        "language": "zh_CN",  # zh_CN | en: headers sheet init writes, dropdown words, sync statuses
         "interval_seconds": 30,
         "debounce_seconds": 3,
         "conflict_policy": "database",  # database | sheet
@@ -69,6 +70,7 @@ CHOICES = {
     ("app", "env"): {"development", "production"},
     ("app", "locale"): {"zh_CN", "en"},
     ("sheet", "conflict_policy"): {"database", "sheet"},
+    ("sheet", "language"): {"zh_CN", "en"},
     ("notify", "smtp_security"): {"none", "starttls", "tls"},
 }
 

@@ -55,7 +55,8 @@ def sheet_init_command():
     settings = current_app.config["BACKOFFICE"]
     _needs_sheet(settings)
     try:
-        done = init_sheet(gateway.open_cached(gateway.settings_for(settings["sheet"])), tab_titles(settings))
+        done = init_sheet(gateway.open_cached(gateway.settings_for(settings["sheet"])), tab_titles(settings),
+                          language=settings["sheet"]["language"])
     except SheetError as exc:
         raise click.ClickException(f"the sheet could not be laid out: {exc.message}") from None
     for line in done or ["the sheet's layout is already right"]:

@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from backoffice import rules
+from backoffice import rules, words
+from backoffice.i18n import _, current_locale
 from backoffice.models.base import REF_ALPHABET
 
 ID, STATUS = "ref", "sync_status"  # the two columns only the sync writes
-OK = "ok"
+OK = "ok"  # the merge's word for a clean row; a Chinese sheet shows OK_ZH
+OK_ZH = "正常"
+LIST_SPLIT = re.compile(r"\s*[,;，；、]\s*")
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,20 @@ class Column:
     kind: str = "text"  # text | number | money | date | choice: how the value is written to a cell
     options: tuple[str, ...] = ()  # the dropdown of a choice column
     read_only: bool = False  # derived: shown in the sheet, changed only by the system
+    zh: tuple[str, ...] = ()  # the Chinese header, then Chinese aliases (glossary-zh.md)
+    domain: str = ""  # the backoffice.words domain whose words the cells show and accept
+    many: bool = False  # a comma-separated list of such words (tags)
+
+    def heading(self, language: str | None = None) -> str:
+        """The header in `language` (default: the language being spoken)."""
+        if (language or current_locale()) == "zh_CN" and self.zh:
+            return self.zh[0]
+        return self.header
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every header this column is recognised by, in both languages."""
+        return (self.header, *self.aliases, *self.zh)
 
 
 @dataclass(frozen=True)
@@ -46,46 +64,52 @@ class Table:
 
     @property
     def all_columns(self) -> tuple[Column, ...]:
-        return (Column(ID, "ID", ("id", "ref", "record id")), *self.columns,
-                Column(STATUS, "Sync status", ("status of sync", "sync")))
+        return (Column(ID, "ID", ("id", "ref", "record id"), zh=("编号", "计划编号", "ID号")),
+                *self.columns,
+                Column(STATUS, "Sync status", ("status of sync", "sync"), zh=("同步状态", "状态说明")))
 
     def ref_is_valid(self, ref: str) -> bool:
         return bool(re.fullmatch(rf"{self.prefix}-[{REF_ALPHABET}]{{8}}", ref))
 
 
-def _choice(name: str, header: str, options: tuple[str, ...], **kw: Any) -> Column:
-    return Column(name, header, kind="choice", options=options, **kw)
+def _choice(name: str, header: str, options: tuple[str, ...], domain: str, **kw: Any) -> Column:
+    return Column(name, header, kind="choice", options=options, domain=domain, **kw)
 
 
 CUSTOMERS = Table(
     key="customer", tab_setting="customers_tab", prefix="CU", noun="customer",
     columns=(
-        Column("name", "Name", ("customer", "customer name", "company")),
-        _choice("kind", "Kind", rules.KINDS, aliases=("type",)),
-        Column("credit_code", "Credit code", ("unified social credit code", "uscc")),
-        Column("industry", "Industry"),
-        Column("region", "Region"),
-        _choice("source", "Source", rules.SOURCES),
-        Column("contact_name", "Contact", ("contact name", "key contact")),
-        Column("contact_title", "Contact title", ("title", "role")),
-        Column("phone", "Phone", ("telephone", "mobile", "phone number")),
-        Column("email", "Email", ("e-mail", "email address", "mail")),
-        Column("address", "Address"),
-        Column("employees", "Employees", ("staff",), kind="number"),
-        Column("annual_revenue", "Annual revenue", ("revenue",), kind="money"),
-        Column("annual_purchase", "Annual purchase", ("purchases",), kind="money"),
-        _choice("stage", "Stage", rules.STAGES),
-        _choice("tier", "Tier", rules.TIERS, read_only=True),
-        _choice("closeness", "Closeness", rules.CLOSENESS, read_only=True),
-        _choice("churn_risk", "Churn risk", rules.CHURN_RISKS, aliases=("risk",)),
-        Column("tags", "Tags"),
-        Column("owner", "Owner", ("owner login", "owner email", "sales rep")),
-        Column("first_contact", "First contact", kind="date"),
-        Column("cooperation_since", "Cooperation since", kind="date"),
-        Column("needs", "Needs"),
-        Column("birthday", "Birthday", kind="date"),
-        Column("anniversary", "Anniversary", kind="date"),
-        Column("verified_at", "Verified on", ("verified", "verified at"), kind="date"),
+        Column("name", "Name", ("customer", "customer name", "company"), zh=("客户名称", "客户", "公司名称")),
+        _choice("kind", "Kind", rules.KINDS, "kind", aliases=("type",), zh=("客户类型", "类型")),
+        Column("credit_code", "Credit code", ("unified social credit code", "uscc"),
+               zh=("统一社会信用代码", "信用代码", "社会信用代码")),
+        Column("industry", "Industry", zh=("所属行业", "行业"), domain="industry"),
+        Column("region", "Region", zh=("所属区域", "区域", "地区")),
+        _choice("source", "Source", rules.SOURCES, "source", zh=("客户来源", "来源")),
+        Column("contact_name", "Contact", ("contact name", "key contact"), zh=("联系人", "联系人姓名")),
+        Column("contact_title", "Contact title", ("title", "role"), zh=("联系人职位", "职位")),
+        Column("phone", "Phone", ("telephone", "mobile", "phone number"), zh=("联系电话", "电话", "手机", "手机号")),
+        Column("email", "Email", ("e-mail", "email address", "mail"), zh=("电子邮箱", "邮箱")),
+        Column("address", "Address", zh=("地址", "联系地址")),
+        Column("employees", "Employees", ("staff",), kind="number", zh=("员工人数", "企业规模")),
+        Column("annual_revenue", "Annual revenue", ("revenue",), kind="money", zh=("年营收(元)", "年营收")),
+        Column("annual_purchase", "Annual purchase", ("purchases",), kind="money",
+               zh=("近12个月采购额(元)", "近12个月采购额", "年采购额", "采购额")),
+        _choice("stage", "Stage", rules.STAGES, "stage", zh=("合作阶段", "阶段", "客户阶段")),
+        _choice("tier", "Tier", rules.TIERS, "tier", read_only=True, zh=("客户价值层级", "价值层级", "层级")),
+        _choice("closeness", "Closeness", rules.CLOSENESS, "closeness", read_only=True,
+                zh=("关系紧密度", "紧密度")),
+        _choice("churn_risk", "Churn risk", rules.CHURN_RISKS, "churn_risk", aliases=("risk",),
+                zh=("风险等级", "流失风险")),
+        Column("tags", "Tags", zh=("核心标签", "标签"), domain="tag", many=True),
+        Column("owner", "Owner", ("owner login", "owner email", "sales rep"), zh=("负责人", "销售代表")),
+        Column("first_contact", "First contact", kind="date", zh=("首次接触时间", "首次接触")),
+        Column("cooperation_since", "Cooperation since", kind="date", zh=("合作起始时间", "合作起始")),
+        Column("needs", "Needs", zh=("客户需求", "需求")),
+        Column("birthday", "Birthday", kind="date", zh=("生日",)),
+        Column("anniversary", "Anniversary", kind="date", zh=("周年纪念日", "周年庆")),
+        Column("verified_at", "Verified on", ("verified", "verified at"), kind="date",
+               zh=("最近核实日期", "核实日期")),
     ),
     rules=rules.customer_rules,
     empty_means={"kind": "company", "churn_risk": "low", "annual_purchase": "0.00"},
@@ -95,18 +119,18 @@ CUSTOMERS = Table(
 PLANS = Table(
     key="care plan", tab_setting="plans_tab", prefix="CP", noun="care plan",
     columns=(
-        Column("customer_ref", "Customer ID", ("customer ref",)),
-        Column("customer_name", "Customer", ("customer name",), read_only=True),
-        Column("title", "Title", ("plan",)),
-        _choice("action", "Action", rules.PLAN_ACTIONS),
-        _choice("channel", "Channel", rules.CHANNELS),
+        Column("customer_ref", "Customer ID", ("customer ref",), zh=("客户编号",)),
+        Column("customer_name", "Customer", ("customer name",), read_only=True, zh=("客户", "客户名称")),
+        Column("title", "Title", ("plan",), zh=("计划名称", "计划")),
+        _choice("action", "Action", rules.PLAN_ACTIONS, "action", zh=("维护方式", "方式")),
+        _choice("channel", "Channel", rules.CHANNELS, "channel", zh=("沟通渠道", "渠道")),
         Column("interval_days", "Every (days)", ("every", "interval", "interval days", "every days"),
-               kind="number"),
-        Column("next_due", "Next due", ("due",), kind="date"),
-        Column("last_done", "Last done", kind="date"),
-        Column("owner", "Owner", ("owner login", "owner email")),
-        _choice("status", "Status", rules.PLAN_STATUSES),
-        Column("notes", "Notes"),
+               kind="number", zh=("周期(天)", "周期")),
+        Column("next_due", "Next due", ("due",), kind="date", zh=("下次到期", "到期日")),
+        Column("last_done", "Last done", kind="date", zh=("上次完成",)),
+        Column("owner", "Owner", ("owner login", "owner email"), zh=("负责人",)),
+        _choice("status", "Status", rules.PLAN_STATUSES, "plan_status", zh=("状态",)),
+        Column("notes", "Notes", zh=("备注",)),
     ),
     rules=rules.plan_rules,
     create_defaults={"action": "call", "status": "active", "interval_days": "30"},
@@ -116,15 +140,16 @@ TABLES = (CUSTOMERS, PLANS)
 
 
 def normalise_header(text: Any) -> str:
-    """Headers match whatever the case and spacing: "Annual  purchase" is "annualpurchase"."""
-    return re.sub(r"[\s_]+", "", str(text or "")).lower()
+    """Headers match whatever the case, spacing and width: "Annual  purchase" is "annualpurchase",
+    "年营收（元）" is "年营收(元)"."""
+    return re.sub(r"[\s_]+", "", unicodedata.normalize("NFKC", str(text or ""))).lower()
 
 
 def header_map(table: Table, header_row: list[Any]) -> tuple[dict[str, int], list[str]]:
     """{field: column index} for the tab's header row, and the problems that forbid syncing it."""
     wanted: dict[str, str] = {}
     for column in table.all_columns:
-        for name in (column.header, *column.aliases):
+        for name in column.names:  # both languages: an English sheet keeps syncing
             wanted.setdefault(normalise_header(name), column.field)
     found: dict[str, int] = {}
     problems = []
@@ -133,15 +158,17 @@ def header_map(table: Table, header_row: list[Any]) -> tuple[dict[str, int], lis
         if name is None:
             continue  # a column of the staff's own: left alone
         if name in found:
-            problems.append(f'two columns are both "{table.column(name).header}"'
-                            f" (columns {column_letters(found[name])} and {column_letters(index)})")
+            problems.append(_('two columns are both "%(header)s" (columns %(first)s and %(second)s)',
+                              header=table.column(name).heading(), first=column_letters(found[name]),
+                              second=column_letters(index)))
             continue
         found[name] = index
-    missing = [f'"{c.header}"' for c in table.all_columns if c.field not in found]
+    missing = [f'"{c.heading()}"' for c in table.all_columns if c.field not in found]
     if len(missing) == 1:
-        problems.append(f"the column {missing[0]} is missing (renamed or deleted?)")
+        problems.append(_("the column %(column)s is missing (renamed or deleted?)", column=missing[0]))
     elif missing:
-        problems.append(f"the columns {', '.join(missing)} are missing (renamed or deleted?)")
+        problems.append(_("the columns %(columns)s are missing (renamed or deleted?)",
+                          columns=", ".join(missing)))
     return found, problems
 
 
@@ -213,10 +240,10 @@ def make_cleaner(table: Table, ctx: rules.Context) -> Callable[[str, Any], str]:
             raw = raw_text(raw)  # a number typed into a text column is its digits
         try:
             if isinstance(raw, str) and raw.lstrip().startswith("="):
-                raise rules.RuleError(f'"{_shown(raw)}" is a formula; type the value itself')
+                raise rules.RuleError(_('"%(value)s" is a formula; type the value itself', value=_shown(raw)))
             value = rule.clean(raw)
             if value is None and rule.required:
-                raise rules.RuleError("is required")
+                raise rules.RuleError(_("is required"))
         except rules.RuleError as exc:
             raise rules.RuleError(f"{rule.label}: {exc}") from None
         return as_text(value)
@@ -226,3 +253,46 @@ def make_cleaner(table: Table, ctx: rules.Context) -> Callable[[str, Any], str]:
 
 def _shown(value: str) -> str:
     return value if len(value) <= 40 else value[:37] + "..."
+
+
+# -- the sheet's language ------------------------------------------------------------
+# The merge works on stored keys ("deal", "ok"); a Chinese sheet shows and takes 成交客户, 正常.
+# Cells are translated on the way in and out, so the merge itself speaks no language.
+
+def sheet_text(column: Column, text: str, language: str) -> str:
+    """A canonical text as the cell shows it in `language`."""
+    if language != "zh_CN" or not text:
+        return text
+    if column.field == STATUS:
+        return OK_ZH + text[len(OK):] if text == OK or text.startswith(f"{OK} - ") else text
+    if not column.domain:
+        return text
+    if column.many:
+        return ", ".join(words.label(column.domain, part, language) for part in LIST_SPLIT.split(text))
+    return words.label(column.domain, text, language)
+
+
+def canonical_cell(column: Column, raw: Any, language: str) -> Any:
+    """A cell as the merge reads it: exactly the word the sync writes in `language` becomes its key.
+
+    Anything else (an alias, the other language, a typo) is left as typed: the merge cleans it
+    through the rules, which accept both languages, and writes the sheet's own word back. The
+    English key itself, left from before the sheet was switched to Chinese, would read as the
+    value the merge already agreed on; a trailing space makes it read as typed, so it too is
+    cleaned and rewritten in Chinese.
+    """
+    if language != "zh_CN" or not isinstance(raw, str) or not raw:
+        return raw
+    if column.field == STATUS:
+        if raw == OK:
+            return raw + " "
+        return OK + raw[len(OK_ZH):] if raw == OK_ZH or raw.startswith(f"{OK_ZH} - ") else raw
+    if not column.domain:
+        return raw
+    keys = column.options or tuple(words.ZH.get(column.domain, ()))
+    by_label = {words.label(column.domain, key, language): key for key in keys}
+    parts = raw.split(", ") if column.many else [raw]
+    found = [by_label.get(part) for part in parts]
+    if None not in found:
+        return ", ".join(found)  # type: ignore[arg-type]
+    return raw + " " if all(part in keys for part in parts) else raw

@@ -12,10 +12,22 @@ from typing import Any
 from backoffice import clock
 from backoffice.care import derive as care_derive
 from backoffice.db import db
+from backoffice.i18n import _, speaking
 from backoffice.models import SyncRun, new_ref, utcnow
 
 from . import gateway, lease, records
-from .columns import CUSTOMERS, PLANS, TABLES, Table, header_map, make_cleaner, raw_text, to_cell
+from .columns import (
+    CUSTOMERS,
+    PLANS,
+    TABLES,
+    Table,
+    canonical_cell,
+    header_map,
+    make_cleaner,
+    raw_text,
+    sheet_text,
+    to_cell,
+)
 from .merge import MergeRules, Plan, SheetRow, TabInput, merge
 from .sheets import SheetError
 from .snapshot import LAST_TOUCH, TOUCHES
@@ -48,7 +60,8 @@ def run_cycle(settings: dict, trigger: str = "schedule") -> SyncRun:
     try:
         spreadsheet = gateway.open_cached(connection)
         calls_before = gateway.api_calls(spreadsheet)
-        outcome = _cycle(settings, spreadsheet, holder, run)
+        with speaking(sheet["language"]):  # statuses and refusals in the sheet's own language
+            outcome = _cycle(settings, spreadsheet, holder, run)
     except Stopped as exc:
         return _finish(run, "stopped", error=str(exc), spreadsheet=spreadsheet, calls_before=calls_before)
     except SheetError as exc:
@@ -87,9 +100,12 @@ def _blank(cells) -> bool:
     return not any((c if c.__class__ is str else raw_text(c)).strip() for c in cells)
 
 
-def _tab_input(table: Table, tab: gateway.TabValues, columns: dict[str, int], snapshot_side) -> TabInput:
+def _tab_input(table: Table, tab: gateway.TabValues, columns: dict[str, int], snapshot_side,
+               language: str = "en") -> TabInput:
     rows, free = [], []
     names = list(columns)
+    worded = [(n, table.column(n)) for n in names
+              if table.column(n).domain or n == "sync_status"] if language != "en" else []
     pick = itemgetter(*columns.values())  # header_map refused the tab unless every column is there
     width = max(columns.values()) + 1
     for number, cells in enumerate(tab.values[1:], start=2):
@@ -101,7 +117,10 @@ def _tab_input(table: Table, tab: gateway.TabValues, columns: dict[str, int], sn
         values = pick(cells)
         if _blank(values):
             continue  # only the staff's own columns are filled: not a record
-        rows.append(SheetRow(number, dict(zip(names, values, strict=True))))
+        row = dict(zip(names, values, strict=True))
+        for name, column in worded:  # the sheet's words as the merge's keys: 成交客户 is "deal"
+            row[name] = canonical_cell(column, row[name], language)
+        rows.append(SheetRow(number, row))
     return TabInput(table, rows, free, len(tab.values) + 1, snapshot_side.database,
                     snapshot_side.archived, snapshot_side.base)
 
@@ -168,13 +187,13 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
         title = tab_names[table.key]
         tab = tabs.get(title)
         if tab is None:
-            outcome.problems.append(f'{title}: the tab is missing; nothing in it was synced. '
-                                    "Run `backoffice sheet init` to recreate it.")
+            outcome.problems.append(f"{title}: " + _("the tab is missing; nothing in it was synced. "
+                                                     "Run `backoffice sheet init` to recreate it."))
             continue
         columns, problems = header_map(table, tab.values[0] if tab.values else [])
         if problems:
-            outcome.problems.append(f"{title}: " + "; ".join(problems)
-                                    + ". Nothing in this tab was synced; fix the header row.")
+            outcome.problems.append(f"{title}: " + "; ".join(problems) + ". "
+                                    + _("Nothing in this tab was synced; fix the header row."))
             continue
         column_maps[table.key] = columns
         side = snapshot.sides[table.key]
@@ -184,7 +203,7 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
         merge_rules = MergeRules(clean=make_cleaner(table, snapshot.ctx), derive=derive,
                                  mint=_minter(table, taken), policy=sheet["conflict_policy"],
                                  customers=customers_now if table is PLANS else None)
-        plan = merge(_tab_input(table, tab, columns, side), merge_rules)
+        plan = merge(_tab_input(table, tab, columns, side, sheet["language"]), merge_rules)
         if table is CUSTOMERS:  # the plans tab may name customers created or renamed just now
             for ref in plan.archives:
                 customers_now.pop(ref, None)
@@ -207,7 +226,8 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
             row = rows.get(number)
             if row is None:
                 row = rows[number] = {}
-            row[columns[name]] = to_cell(plan.table.column(name), text)
+            column = plan.table.column(name)
+            row[columns[name]] = to_cell(column, sheet_text(column, text, sheet["language"]))
         plan.cells.clear()  # a first push holds every cell twice otherwise
         if rows:
             cells[tab_names[plan.table.key]] = rows

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .columns import ID, STATUS, TABLES, Table, header_map, normalise_header
+from backoffice import words
+from backoffice.i18n import _, speaking
+
+from .columns import ID, STATUS, TABLES, Column, Table, header_map, normalise_header
 from .gateway import a1_tab, column_letters, titles
 
 PROTECTED = "Written by the sync"  # the description that marks our protected ranges
@@ -21,7 +24,14 @@ def _header_cells(sheet: dict) -> tuple[list[str], bool]:
     return header, validated
 
 
-def _plan_tab(table: Table, title: str, sheet: dict) -> tuple[list[dict], list[dict], list[str]]:
+def _own_words(column: Column, language: str) -> set[str]:
+    """The headers of `column` in `language`: a header among them stays as the staff wrote it."""
+    names = column.zh if language == "zh_CN" and column.zh else (column.header, *column.aliases)
+    return {normalise_header(n) for n in names}
+
+
+def _plan_tab(table: Table, title: str, sheet: dict,
+              language: str = "en") -> tuple[list[dict], list[dict], list[str]]:
     """(structure requests, header writes, what was done) for one existing tab."""
     props = sheet["properties"]
     sheet_id, grid = props["sheetId"], props.get("gridProperties", {})
@@ -34,17 +44,28 @@ def _plan_tab(table: Table, title: str, sheet: dict) -> tuple[list[dict], list[d
         header = []  # an empty tab: lay it out from column A
     next_col = len(header)
     added = []
+    renamed = 0
     for column in table.all_columns:
         if column.field in columns:
+            index = columns[column.field]
+            if normalise_header(header[index]) not in _own_words(column, language):
+                # The other language's header: rewritten in place, the column's data untouched.
+                writes.append({"range": f"{a1_tab(title)}!{column_letters(index)}1",
+                               "values": [[column.heading(language)]]})
+                renamed += 1
             continue
         columns[column.field] = next_col
-        writes.append({"range": f"{a1_tab(title)}!{column_letters(next_col)}1", "values": [[column.header]]})
-        added.append(f'"{column.header}"')
+        writes.append({"range": f"{a1_tab(title)}!{column_letters(next_col)}1",
+                       "values": [[column.heading(language)]]})
+        added.append(f'"{column.heading(language)}"')
         next_col += 1
     if added and not header:
-        done.append(f"{title}: wrote the header row ({len(added)} columns)")
+        done.append(_("%(tab)s: wrote the header row (%(count)s columns)", tab=title, count=len(added)))
     elif added:
-        done.append(f"{title}: added the column(s) {', '.join(added)} at the right")
+        done.append(_("%(tab)s: added the column(s) %(columns)s at the right", tab=title,
+                      columns=", ".join(added)))
+    if renamed:
+        done.append(_("%(tab)s: wrote %(count)s headers in the sheet's language", tab=title, count=renamed))
     width = max(columns.values()) + 1
     if width > grid.get("columnCount", 26):
         requests.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS",
@@ -53,19 +74,20 @@ def _plan_tab(table: Table, title: str, sheet: dict) -> tuple[list[dict], list[d
         requests.append({"updateSheetProperties": {
             "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
             "fields": "gridProperties.frozenRowCount"}})
-        done.append(f"{title}: froze the header row")
+        done.append(_("%(tab)s: froze the header row", tab=title))
     requests += _protection(sheet, sheet_id, columns, done, title)
     if not validated or writes:
         for column in table.all_columns:
             if column.kind == "choice":
                 index = columns[column.field]
+                options = words.labels(column.domain, column.options, language)  # the sheet's words
                 requests.append({"setDataValidation": {
                     "range": {"sheetId": sheet_id, "startRowIndex": 1,
                               "startColumnIndex": index, "endColumnIndex": index + 1},
                     "rule": {"condition": {"type": "ONE_OF_LIST",
-                                           "values": [{"userEnteredValue": o} for o in column.options]},
+                                           "values": [{"userEnteredValue": o} for o in options]},
                              "showCustomUi": True, "strict": False}}})
-        done.append(f"{title}: set the dropdowns")
+        done.append(_("%(tab)s: set the dropdowns", tab=title))
     return requests, writes, done
 
 
@@ -84,15 +106,23 @@ def _protection(sheet: dict, sheet_id: int, columns: dict[str, int], done: list[
         requests.append({"addProtectedRange": {"protectedRange": {
             "range": {"sheetId": sheet_id, "startColumnIndex": index, "endColumnIndex": index + 1},
             "description": description, "warningOnly": True}}})
-        done.append(f"{title}: protected the {label} column (warning only)")
+        done.append(_("%(tab)s: protected the %(column)s column (warning only)", tab=title, column=label))
     return requests
 
 
-def init_sheet(spreadsheet: Any, tab_titles: dict[str, str], rows: int = 1000) -> list[str]:
+def init_sheet(spreadsheet: Any, tab_titles: dict[str, str], rows: int = 1000,
+               language: str = "en") -> list[str]:
     """Lay out every synced tab; a second run changes nothing. Returns what was done.
 
     `rows` is the size of a tab created here; the sync adds rows when records need them.
+    `language` (sheet.language) is that of the headers and dropdowns: a header in the other
+    language is rewritten in place, so switching a sheet's language is one run away.
     """
+    with speaking(language):
+        return _init_sheet(spreadsheet, tab_titles, rows, language)
+
+
+def _init_sheet(spreadsheet: Any, tab_titles: dict[str, str], rows: int, language: str) -> list[str]:
     done: list[str] = []
     present = titles(spreadsheet)
     missing = [t for t in tab_titles.values() if t not in present]
@@ -100,7 +130,7 @@ def init_sheet(spreadsheet: Any, tab_titles: dict[str, str], rows: int = 1000) -
         spreadsheet.batch_update({"requests": [
             {"addSheet": {"properties": {"title": t, "gridProperties": {"rowCount": rows, "columnCount": 30}}}}
             for t in missing]})
-        done += [f"{t}: created the tab" for t in missing]
+        done += [_("%(tab)s: created the tab", tab=t) for t in missing]
     ranges = [f"{a1_tab(t)}!1:2" for t in tab_titles.values()]
     meta = spreadsheet.fetch_sheet_metadata(params={"includeGridData": "true", "ranges": ranges})
     by_title = {s["properties"]["title"]: s for s in meta.get("sheets", [])}
@@ -108,7 +138,7 @@ def init_sheet(spreadsheet: Any, tab_titles: dict[str, str], rows: int = 1000) -
     writes: list[dict] = []
     for table in TABLES:
         title = tab_titles[table.key]
-        tab_requests, tab_writes, tab_done = _plan_tab(table, title, by_title[title])
+        tab_requests, tab_writes, tab_done = _plan_tab(table, title, by_title[title], language)
         requests += tab_requests
         writes += tab_writes
         done += tab_done

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from backoffice.i18n import _, _l
 from backoffice.rules import RuleError
 
 from . import copies
@@ -12,6 +13,16 @@ from .columns import ID, OK, STATUS, Table, cell_shows, raw_text
 from .quiet import QuietRows
 
 STATUS_LIMIT = 500  # a status is read by a person; the full story is in the sync runs
+# How a status names one record, in the language the cycle speaks (the sheet's).
+NOUNS = {"customer": _l("customer"), "care plan": _l("care plan"), "ticket": _l("ticket")}
+
+
+def _noun(table: Table) -> str:
+    return str(NOUNS.get(table.noun, table.noun))
+
+
+def _not_saved(error: object) -> str:
+    return _("%(error)s - not saved", error=error)
 
 
 @dataclass
@@ -112,11 +123,13 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
         ref = rules.mint()  # written into the row before the record exists: see docs/sync.md
         plan.cells[(row.number, ID)] = ref
     elif not table.ref_is_valid(ref):
-        errors.append(f'ID: "{ref[:40]}" is not an id the sync gave out - this row was not saved; '
-                      f"clear the ID to add it as a new {table.noun}")
+        errors.append(table.column(ID).heading() + ": " + _(
+            '"%(ref)s" is not an id the sync gave out - this row was not saved; '
+            "clear the ID to add it as a new %(noun)s", ref=ref[:40], noun=_noun(table)))
     elif seen.setdefault(ref, row.number) != row.number:
-        errors.append(f"ID: {ref} is also on row {seen[ref]} - this row was not saved; "
-                      f"clear the ID to add it as a new {table.noun}")
+        errors.append(table.column(ID).heading() + ": " + _(
+            "%(ref)s is also on row %(row)s - this row was not saved; "
+            "clear the ID to add it as a new %(noun)s", ref=ref, row=seen[ref], noun=_noun(table)))
     if errors:
         plan.rejected += 1
         _status(plan, row, errors, [], changed=False)
@@ -131,8 +144,8 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
             plan.base[ref] = None
             return
         plan.rejected += 1
-        _status(plan, row, [f"this {table.noun} is archived - restore it in the panel to edit it here"],
-                [], changed=False)
+        _status(plan, row, [_("this %(noun)s is archived - restore it in the panel to edit it here",
+                              noun=_noun(table))], [], changed=False)
         return
     if ref in tab.database:
         if not quiet(row.values, ref, tab.database[ref], tab.base.get(ref), plan.sheet_updated):
@@ -163,17 +176,20 @@ def _clean(tab: TabInput, rules: MergeRules, row: SheetRow, name: str) -> str:
         return tab.table.empty_means.get(name, "") if text == "" else text  # blank purchases: 0
     customers = rules.customers or {}
     ref = raw_text(raw).strip()
+    header = tab.table.column("customer_ref").heading() + ": "
     if ref:
         if ref not in customers:
-            raise RuleError(f'Customer ID: "{ref[:40]}" is not a customer in the panel')
+            raise RuleError(header + _('"%(ref)s" is not a customer in the panel', ref=ref[:40]))
         return ref
     label = raw_text(row.values.get("customer_name")).strip()
     matches = [r for r, name in customers.items() if name == label] if label else []
     if len(matches) == 1:
         return matches[0]  # a blank ID beside a unique exact name: matched, and the id filled in
     if len(matches) > 1:
-        raise RuleError(f'Customer ID: {len(matches)} customers are named "{label[:40]}"; type the ID')
-    raise RuleError("Customer ID: is required - type the customer's ID, or their exact name in Customer")
+        raise RuleError(header + _('%(count)s customers are named "%(name)s"; type the ID',
+                                   count=len(matches), name=label[:40]))
+    raise RuleError(header + _("is required - type the customer's ID, or their exact name in %(column)s",
+                               column=tab.table.column("customer_name").heading()))
 
 
 def _create(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: str) -> None:
@@ -191,14 +207,15 @@ def _create(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
             if raw_text(row.values.get(column.field)).strip() == "" and default:
                 text = default
             else:
-                errors.append(f"{exc} - not saved")
+                errors.append(_not_saved(exc))
                 refused.add(column.field)
-                text = ""
+                # A field with a default (a stage) starts with it; the cell keeps what was typed.
+                text = table.create_defaults.get(column.field, "")
         values[column.field] = text or table.empty_means.get(column.field, "")
-    required = [c for c in refused if c in _required(table, rules)]
+    required = [c for c in refused if c in _required(table, rules) and c not in table.create_defaults]
     if required:
         plan.rejected += 1
-        errors.append(f"this {table.noun} was not created until the above is fixed")
+        errors.append(_("this %(noun)s was not created until the above is fixed", noun=_noun(table)))
         _status(plan, row, errors, [], changed=False)
         return
     values.update(rules.derive(values, set(values)))
@@ -250,7 +267,7 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
                 if raw_text(raw).strip() == "" and name in table.empty_means:
                     sheet = table.empty_means[name]
                 else:
-                    errors.append(f"{exc} - not saved")
+                    errors.append(_not_saved(exc))
                     refused.add(name)
                     agreed[name] = db_text  # the database keeps its value; the cell keeps the text
                     continue
@@ -262,9 +279,11 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
             kept = "database" if adopted else rules.policy  # ...and the copy's value is only logged
             agreed[name] = db_text if kept == "database" else sheet
             plan.conflicts.append(Conflict(ref, name, base_text, sheet, db_text, kept))
-            where = "the panel's" if kept == "database" else "the sheet's"
-            notices.append(f"{table.column(name).header.lower()}: changed here and in the panel; "
-                           f"{where} value was kept (the other is in the conflict log)")
+            header = table.column(name).heading().lower()
+            notices.append(_("%(column)s: changed here and in the panel; the panel's value was kept "
+                             "(the other is in the conflict log)", column=header) if kept == "database"
+                           else _("%(column)s: changed here and in the panel; the sheet's value was kept "
+                                  "(the other is in the conflict log)", column=header))
         else:
             agreed[name] = sheet if sheet_changed else db_text
     changes = {n: v for n, v in agreed.items() if v != database.get(n, "")}
@@ -298,8 +317,8 @@ def _write_row(table: Table, plan: Plan, row: SheetRow, values: dict[str, str], 
         if column.read_only and name != "customer_name":
             before = base.get(name) if base is not None else ""
             if raw_text(raw).strip() not in ("", before):
-                notices.append(f"{column.header.lower()}: is worked out by the system "
-                               "- your edit was reverted")
+                notices.append(_("%(column)s: is worked out by the system - your edit was reverted",
+                                 column=column.heading().lower()))
     return notices
 
 

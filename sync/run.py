@@ -93,7 +93,8 @@ def run_command(host: str, port: int, sheet_port: int, demo: bool):
         login_line = demo_data.prepare(settings, create=demo and fresh)
         db.close()
     if settings["sheet"]["spreadsheet_id"]:
-        for line in init_sheet(open_cached(settings_for(settings["sheet"])), tab_titles(settings)):
+        for line in init_sheet(open_cached(settings_for(settings["sheet"])), tab_titles(settings),
+                               language=settings["sheet"]["language"]):
             click.echo(line)
         sheet_page = sheet_page or f"https://docs.google.com/spreadsheets/d/{settings['sheet']['spreadsheet_id']}"
     children.start(WORKER)

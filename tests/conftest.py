@@ -76,6 +76,7 @@ def settings(tmp_path, database_url):
                 "locale": "en"},
         "database": {"url": database_url},
         "queue": {"url": f"sqlite:///{tmp_path / 'queue.db'}"},
+        "sheet": {"language": "en"},  # the sheet's headers and words in English too, unless asked
     })
 
 
