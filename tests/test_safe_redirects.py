@@ -78,3 +78,25 @@ def test_language_switch_returns_only_within_the_site(client, auth, target):
     answer = client.post("/language", data={"locale": "en", "next": target, "csrf_token": token})
     assert answer.status_code == 302
     assert answer.headers["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize("target", HOSTILE)
+def test_list_actions_return_only_within_the_site(client, auth, target):
+    make_user()
+    customer = make_customer()
+    auth.login()
+    token = auth.csrf_token("/admin/customers/")
+    answer = client.post("/admin/customers/action/", data={"action": "archive", "rowid": [customer.id],
+                                                           "url": target, "csrf_token": token})
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/admin/customers/"
+
+
+@pytest.mark.parametrize("target", HOSTILE)
+def test_edit_form_cancel_and_save_return_only_within_the_site(client, auth, target):
+    make_user()
+    customer = make_customer()
+    auth.login()
+    page = client.get("/admin/customers/edit/", query_string={"id": customer.id, "url": target})
+    assert page.status_code == 200
+    assert f'href="{target}"' not in page.get_data(as_text=True)

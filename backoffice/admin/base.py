@@ -14,6 +14,7 @@ from peewee import PostgresqlDatabase, fn
 from .. import clock
 from ..db import db
 from ..i18n import _
+from ..redirects import guard_flask_admin
 
 # A search is a few words typed by a person; more would build a query too deep to run.
 MAX_SEARCH_WORDS = 20
@@ -23,6 +24,8 @@ MAX_SEARCH_WORD_LENGTH = 100
 def _local_time(view, value, name) -> str:
     return clock.show(value)
 
+
+guard_flask_admin()  # every `url=` Flask-Admin follows goes through the panel's one check
 
 # Stored times are UTC; people read them in the office's zone, without a zone label.
 LIST_FORMATTERS = {**typefmt.BASE_FORMATTERS, dt.datetime: _local_time}
