@@ -2,49 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from html.parser import HTMLParser
 
 from backoffice import demo, rules
 from backoffice.models import CarePlan, Customer, Industry, Tag, User
 from tests.conftest import make_user
+from tests.forms import form_values
 
 TODAY = dt.date(2025, 3, 14)
-
-
-class _Form(HTMLParser):
-    """The values a browser would send back from the page's edit form (inputs, selects, text areas)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[str, str] = {}
-        self._select: str | None = None
-        self._area: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("submit", "checkbox", "button"):
-            self.values[name] = a.get("value") or ""
-        elif tag == "input" and name and a.get("type") == "checkbox" and "checked" in a:
-            self.values[name] = a.get("value") or "y"
-        elif tag == "select" and name:
-            self._select = name
-            self.values.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in a:
-            self.values[self._select] = a.get("value") or ""
-        elif tag == "textarea" and name:
-            self._area = name
-            self.values[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._area = None
-
-    def handle_data(self, data):
-        if self._area:
-            self.values[self._area] += data
 
 
 def _form_of(record: Customer, ctx: rules.Context) -> dict:
@@ -79,9 +43,7 @@ def test_an_admin_can_save_a_demo_customer_changing_only_its_region(app, setting
     auth.login()
     for customer in list(Customer.select().where(Customer.phone.is_null(False))):
         page = client.get(f"/admin/customers/edit/?id={customer.id}").get_data(as_text=True)
-        parser = _Form()
-        parser.feed(page)
-        form = {**parser.values, "region": "Northwest"}
+        form = {**form_values(page), "region": "Northwest"}
         reply = client.post(f"/admin/customers/edit/?id={customer.id}", data=form)
         assert reply.status_code == 302, (customer.ref, customer.phone)
         assert Customer.get_by_id(customer.id).region == "Northwest"
