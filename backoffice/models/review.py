@@ -15,7 +15,7 @@ class ReviewMonth(BaseModel):
 
 
 class ReviewSlice(BaseModel):
-    """A month's figures for the customers of one owner, team, region, tier, stage and industry.
+    """A month's figures for the customers of one owner, team, region, tier and industry.
 
     Plain ids, not foreign keys: a kept figure must not move when a user or an industry goes.
     `planned_past` counts touches due on days already frozen (each day as the plans stood when
@@ -26,9 +26,14 @@ class ReviewSlice(BaseModel):
     team = CharField(max_length=100, null=True)
     region = CharField(max_length=100, null=True)
     tier = CharField(max_length=20)
-    stage = CharField(max_length=20)
     industry_id = IntegerField(null=True)
     customers = IntegerField(default=0)
+    # Customers per stage as columns, not a sixth key: a slice's row count stays that of its owners,
+    # regions, tiers and industries, which is what keeps a year of months quick to add up.
+    potential = IntegerField(default=0)
+    intent = IntegerField(default=0)
+    deal = IntegerField(default=0)
+    lost = IntegerField(default=0)
     purchase = DecimalField(max_digits=16, decimal_places=2, default=0)
     planned_past = IntegerField(default=0)
     planned_ahead = IntegerField(default=0)
@@ -39,4 +44,4 @@ class ReviewSlice(BaseModel):
         indexes = ((("month", "owner_id"), False), (("month", "region"), False))
 
 
-SLICE_KEY = ("owner_id", "team", "region", "tier", "stage", "industry_id")
+SLICE_KEY = ("owner_id", "team", "region", "tier", "industry_id")

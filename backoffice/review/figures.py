@@ -36,11 +36,16 @@ def _kept_care(slice_: Slice, months: list[str]) -> dict[str, dict[str, int]]:
     return {m: found.get(m, {"planned": 0, "done": 0, "overdue": 0}) for m in months}
 
 
+# A kept stock row: (tier, industry id, region, customers, purchase, then one count per stage).
+TIER, INDUSTRY, REGION, CUSTOMERS, PURCHASE, FIRST_STAGE = range(6)
+
+
 def _kept_stock(slice_: Slice, months: list[str]) -> dict[str, list[tuple]]:
-    """{month: [(tier, stage, industry id, region, customers, purchase)]}."""
+    """{month: [stock row]} (see TIER ... FIRST_STAGE)."""
     s = ReviewSlice
-    columns = (s.tier, s.stage, s.industry_id, s.region)
-    query = slice_.kept(s.select(s.month, *columns, fn.SUM(s.customers), fn.SUM(s.purchase))
+    columns = (s.tier, s.industry_id, s.region)
+    stages = [fn.SUM(getattr(s, stage)) for stage in rules.STAGES]
+    query = slice_.kept(s.select(s.month, *columns, fn.SUM(s.customers), fn.SUM(s.purchase), *stages)
                         .where(s.month.in_(months)), s).group_by(s.month, *columns)
     found = defaultdict(list)
     for month, *row in query.tuples():
@@ -54,7 +59,7 @@ def _overdue_by_owner(slice_: Slice, month: str) -> dict[int | None, int]:
     return {owner: int(n) for owner, n in query.group_by(s.owner_id).tuples() if n}
 
 
-def _total(rows, index: int, value: int = 4) -> dict:
+def _total(rows, index: int, value: int = CUSTOMERS) -> dict:
     found = defaultdict(int)
     for row in rows:
         found[row[index]] += row[value]
@@ -79,24 +84,27 @@ def share_figures(rows: list[tuple]) -> dict[str, dict]:
               "industry": (_("Customers by industry"), _("Industry")),
               "region": (_("Customers by region"), _("Region"))}
     result = {}
-    for name, index, order in (("tier", 0, rules.TIERS), ("stage", 1, rules.STAGES),
-                               ("industry", 2, ()), ("region", 3, ())):
-        counts = _total(rows, index)
+    for name, index, order in (("tier", TIER, rules.TIERS), ("stage", None, rules.STAGES),
+                               ("industry", INDUSTRY, ()), ("region", REGION, ())):
+        if name == "stage":
+            counts = {stage: sum(row[FIRST_STAGE + i] or 0 for row in rows) for i, stage in enumerate(rules.STAGES)}
+        else:
+            counts = _total(rows, index)
         if name == "industry":
             counts = {industries.get(k): n for k, n in counts.items()}
         keys = _ordered(counts, order)
         labels = [word(name, k) if name != "region" else (k or _("not set")) for k in keys]
         result[f"customers-by-{name}"] = _bar(*titles[name], keys, labels, {"customers": [counts[k] for k in keys]},
                                               {"customers": _("Customers")})
-    keys = _ordered({industries.get(k): n for k, n in _total(rows, 2).items()}, ())
+    keys = _ordered({industries.get(k): n for k, n in _total(rows, INDUSTRY).items()}, ())
     cells = defaultdict(int)
-    for tier, _stage, industry, _region, n, _purchase in rows:
-        cells[(industries.get(industry), tier)] += n
+    for row in rows:
+        cells[(industries.get(row[INDUSTRY]), row[TIER])] += row[CUSTOMERS]
     result["industry-by-tier"] = _bar(
         _("Customers by industry and tier"), _("Industry"), keys, [word("industry", k) for k in keys],
         {t: [cells[(k, t)] for k in keys] for t in rules.TIERS}, {t: word("tier", t) for t in rules.TIERS},
         kind="stacked")
-    purchase = _total(rows, 0, value=5)
+    purchase = _total(rows, TIER, value=PURCHASE)
     result["purchase-by-tier"] = _bar(
         _("Annual purchase by tier (¥)"), _("Tier"), list(rules.TIERS), [word("tier", t) for t in rules.TIERS],
         {"purchase": [float(purchase.get(t) or 0) for t in rules.TIERS]}, {"purchase": _("Annual purchase (¥)")})
@@ -126,7 +134,7 @@ def review(user, month: str, slice_: Slice) -> dict:
     ticket_months = tickets.monthly(slice_, months)
 
     def numbers(m: str, rows) -> dict:
-        purchase = _total(rows, 0, value=5)
+        purchase = _total(rows, TIER, value=PURCHASE)
         found = {"new_customers": people[m]["new"] if m in people else None,
                  "churn_rate": _ratio(people[m]["churned"], people[m]["at_start"]) if m in people else None,
                  "care_completion": _ratio(care[m]["done"], care[m]["planned"]) if m in care else None,

@@ -20,6 +20,7 @@ from .. import clock
 from ..db import db
 from ..models import CarePlan, Customer, Interaction, User
 from ..models.review import SLICE_KEY, ReviewMonth, ReviewSlice
+from ..rules import STAGES
 from .slices import first_day, last_day, month_key
 
 CHUNK = 500
@@ -27,7 +28,7 @@ LOCK_ID = 20_0011  # PostgreSQL advisory lock: one refresh writes at a time
 
 
 def _key_columns():
-    return (Customer.owner, User.team, Customer.region, Customer.tier, Customer.stage, Customer.industry)
+    return (Customer.owner, User.team, Customer.region, Customer.tier, Customer.industry)
 
 
 def _with_team(query):
@@ -74,20 +75,36 @@ def _planned(groups, low: dt.date, high: dt.date) -> dict[tuple, int]:
 
 
 def _grouped(query) -> dict[tuple, tuple]:
-    return {tuple(row[:6]): tuple(row[6:]) for row in query.tuples()}
+    width = len(SLICE_KEY)
+    return {tuple(row[:width]): tuple(row[width:]) for row in query.tuples()}
+
+
+def _stock(end) -> dict[tuple, dict]:
+    """Working customers made before `end` per slice: how many, per stage, and what they buy."""
+    query = _with_team(Customer.select(*_key_columns(), Customer.stage, fn.COUNT(Customer.id),
+                                       fn.SUM(Customer.annual_purchase)))
+    query = query.where(~Customer.archived, Customer.created_at < end).group_by(*_key_columns(), Customer.stage)
+    found: dict[tuple, dict] = defaultdict(lambda: {"customers": 0, "purchase": 0})
+    width = len(SLICE_KEY)
+    for row in query.tuples():
+        counts = found[tuple(row[:width])]
+        stage, n, purchase = row[width:]
+        counts["customers"] += n
+        counts["purchase"] += purchase or 0
+        if stage in STAGES:
+            counts[stage] = counts.get(stage, 0) + n
+    return found
 
 
 def _month_parts(month: str, cutoff: dt.date) -> dict[str, dict[tuple, tuple]]:
     """Customers and purchases, touches done and plans overdue, per slice, as of now."""
     end = clock.day_start(last_day(month) + dt.timedelta(days=1))
-    stock = _with_team(Customer.select(*_key_columns(), fn.COUNT(Customer.id), fn.SUM(Customer.annual_purchase)))
-    stock = stock.where(~Customer.archived, Customer.created_at < end).group_by(*_key_columns())
     done = _with_team(Interaction.select(*_key_columns(), fn.COUNT(Interaction.id)).join(Customer))
     done = done.where(Interaction.at >= clock.day_start(first_day(month)), Interaction.at < end)
     overdue = _with_team(CarePlan.select(*_key_columns(), fn.COUNT(CarePlan.id)).join(Customer))
     overdue = overdue.where(CarePlan.status == "active", ~CarePlan.archived, ~Customer.archived,
                             CarePlan.next_due < cutoff)
-    return {"stock": _grouped(stock), "done": _grouped(done.group_by(*_key_columns())),
+    return {"stock": _stock(end), "done": _grouped(done.group_by(*_key_columns())),
             "overdue": _grouped(overdue.group_by(*_key_columns()))}
 
 
@@ -95,12 +112,33 @@ def _rows(month: str, parts, past: dict, ahead: dict) -> list[dict]:
     keys = set(past) | set(ahead) | set().union(*(set(p) for p in parts.values()))
     rows = []
     for key in keys:
-        customers, purchase = parts["stock"].get(key, (0, 0))
+        stock = parts["stock"].get(key, {})
         rows.append({"month": month, **dict(zip(SLICE_KEY, key, strict=True)),
-                     "customers": customers, "purchase": purchase or 0,
+                     "customers": stock.get("customers", 0), "purchase": stock.get("purchase", 0),
+                     **{stage: stock.get(stage, 0) for stage in STAGES},
                      "planned_past": past.get(key, 0), "planned_ahead": ahead.get(key, 0),
                      "done": parts["done"].get(key, (0,))[0], "overdue": parts["overdue"].get(key, (0,))[0]})
     return rows
+
+
+def _insert(rows: list[dict]) -> None:
+    """Many rows in one prepared statement: peewee's insert_many builds SQL text per row, which
+    costs more than the whole refresh's queries at 100,000 customers."""
+    if not rows:
+        return
+    fields = [f for f in ReviewSlice._meta.sorted_fields if f.name != "id"]
+    names = ", ".join(f'"{f.column_name}"' for f in fields)
+    table = ReviewSlice._meta.table_name
+    postgres = isinstance(db.obj, PostgresqlDatabase)
+    money = ReviewSlice.purchase.name
+    values = [tuple(row[f.name] if postgres or f.name != money else str(row[f.name]) for f in fields)
+              for row in rows]
+    cursor = db.cursor()
+    if postgres:
+        from psycopg2.extras import execute_values
+        execute_values(cursor, f'INSERT INTO "{table}" ({names}) VALUES %s', values, page_size=CHUNK)
+    else:
+        cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" for _ in fields)})', values)
 
 
 def _exclusive():
@@ -116,7 +154,9 @@ def _recorded(month: str) -> tuple[dt.date | None, dict[tuple, int]]:
     if marker is None:
         return None, {}
     rows = ReviewSlice.select(*(getattr(ReviewSlice, k) for k in SLICE_KEY), ReviewSlice.planned_past)
-    return marker.recorded_through, {tuple(r[:6]): r[6] for r in rows.where(ReviewSlice.month == month).tuples()}
+    width = len(SLICE_KEY)
+    return marker.recorded_through, {tuple(r[:width]): r[width]
+                                     for r in rows.where(ReviewSlice.month == month).tuples()}
 
 
 def needs_refresh(month: str, marker: ReviewMonth | None, today: dt.date) -> bool:
@@ -161,9 +201,7 @@ def _refresh_month(month: str, today: dt.date, groups, seen: ReviewMonth | None)
             past[key] = past.get(key, 0) + n
         ahead = _planned(groups, cutoff, end)
         ReviewSlice.delete().where(ReviewSlice.month == month).execute()
-        rows = _rows(month, parts, past, ahead)
-        for i in range(0, len(rows), CHUNK):
-            ReviewSlice.insert_many(rows[i:i + CHUNK]).execute()
+        _insert(_rows(month, parts, past, ahead))
         (ReviewMonth.insert(month=month, recorded_through=max(cutoff, low), taken_at=clock.now(),
                             final=cutoff >= end)
          .on_conflict(conflict_target=[ReviewMonth.month],
