@@ -36,5 +36,5 @@ def sla_badge(state: str) -> Markup:
 
 
 def status_badge(status: str) -> Markup:
-    return Markup('<span class="badge badge-{} ticket-status">{}</span>').format(
-        STATUS_BADGE.get(status, "secondary"), escape(word(status)))
+    return Markup('<span class="badge badge-{} ticket-status" data-status="{}">{}</span>').format(
+        STATUS_BADGE.get(status, "secondary"), status, escape(word(status)))
