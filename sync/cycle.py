@@ -122,7 +122,7 @@ def _tab_input(table: Table, tab: gateway.TabValues, columns: dict[str, int], sn
             row[name] = canonical_cell(column, row[name], language)
         rows.append(SheetRow(number, row))
     return TabInput(table, rows, free, len(tab.values) + 1, snapshot_side.database,
-                    snapshot_side.archived, snapshot_side.base)
+                    snapshot_side.archived, snapshot_side.base, snapshot_side.open_conflicts)
 
 
 def _derive_customer(settings: dict, now):

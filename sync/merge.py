@@ -40,6 +40,7 @@ class TabInput:
     database: dict[str, dict[str, str]]  # ref -> canonical texts of the working records
     archived: set[str]  # refs of archived records
     base: dict[str, dict[str, str]]  # ref -> what both sides agreed on last time
+    open_conflicts: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # ref -> {(field, kept)}
 
 
 @dataclass
@@ -148,7 +149,8 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
                               noun=_noun(table))], [], changed=False)
         return
     if ref in tab.database:
-        if not quiet(row.values, ref, tab.database[ref], tab.base.get(ref), plan.sheet_updated):
+        if ref in tab.open_conflicts or _notes_a_conflict(table, row) or not quiet(
+                row.values, ref, tab.database[ref], tab.base.get(ref), plan.sheet_updated):
             _update(tab, rules, plan, row, ref)
     else:
         _create(tab, rules, plan, row, ref)
@@ -250,6 +252,7 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
     errors: list[str] = []
     notices: list[str] = []
     refused: set[str] = set()
+    conflicted = set(tab.open_conflicts.get(ref, ()))  # the note stays until an admin resolves it
     for column in table.columns:
         if column.read_only:
             continue
@@ -279,13 +282,11 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
             kept = "database" if adopted else rules.policy  # ...and the copy's value is only logged
             agreed[name] = db_text if kept == "database" else sheet
             plan.conflicts.append(Conflict(ref, name, base_text, sheet, db_text, kept))
-            header = table.column(name).heading().lower()
-            notices.append(_("%(column)s: changed here and in the panel; the panel's value was kept "
-                             "(the other is in the conflict log)", column=header) if kept == "database"
-                           else _("%(column)s: changed here and in the panel; the sheet's value was kept "
-                                  "(the other is in the conflict log)", column=header))
+            conflicted.add((name, kept))
         else:
             agreed[name] = sheet if sheet_changed else db_text
+    notices += [_conflict_note(table, c.field, kept) for c in table.columns
+                for kept in ("database", "sheet") if (c.field, kept) in conflicted]
     changes = {n: v for n, v in agreed.items() if v != database.get(n, "")}
     merged = {**database, **agreed}
     derived = rules.derive(merged, set(changes))
@@ -300,6 +301,24 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
     plan.rejected += bool(errors)
     changed = bool(changes) or ref in plan.sheet_updated
     _status(plan, row, errors, notices, changed)
+
+
+def _conflict_note(table: Table, name: str, kept: str) -> str:
+    header = table.column(name).heading().lower()
+    if kept == "database":
+        return _("%(column)s: changed here and in the panel; the panel's value was kept "
+                 "(the other is in the conflict log)", column=header)
+    return _("%(column)s: changed here and in the panel; the sheet's value was kept "
+             "(the other is in the conflict log)", column=header)
+
+
+def _notes_a_conflict(table: Table, row: SheetRow) -> bool:
+    """Whether the row's status carries a conflict note (it must go once the conflict is resolved)."""
+    status = raw_text(row.values.get(STATUS))
+    if not status.startswith(f"{OK} - "):
+        return False
+    return any(_conflict_note(table, c.field, kept) in status for c in table.columns if not c.read_only
+               for kept in ("database", "sheet"))
 
 
 def _write_row(table: Table, plan: Plan, row: SheetRow, values: dict[str, str], refused: set[str],
@@ -328,7 +347,7 @@ def _status(plan: Plan, row: SheetRow, errors: list[str], notices: list[str], ch
         text = "; ".join(errors + notices)
     elif notices:
         text = f"{OK} - " + "; ".join(notices)
-    elif current.startswith(f"{OK} - ") and not changed:
+    elif current.startswith(f"{OK} - ") and not changed and not _notes_a_conflict(plan.table, row):
         text = current  # a one-off notice stays until the row changes again
     else:
         text = OK

@@ -11,7 +11,7 @@ from peewee import JOIN, CharField, TextField
 from backoffice import rules
 from backoffice.care import derive
 from backoffice.db import db
-from backoffice.models import CarePlan, Customer, Industry, SyncBase, Tag, User
+from backoffice.models import CarePlan, Conflict, Customer, Industry, SyncBase, Tag, User
 
 from .columns import CUSTOMERS, PLANS, Table, as_text
 
@@ -31,6 +31,7 @@ class Side:
     base: dict[str, dict[str, str]] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)  # ref -> id (all records, archived too)
     stamps: dict[str, Any] = field(default_factory=dict)  # ref -> updated_at as the database gave it
+    open_conflicts: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # ref -> {(field, kept)}
 
 
 @dataclass
@@ -123,6 +124,14 @@ def _care_facts(side: Side, now: dt.datetime) -> None:
         values[LAST_TOUCH] = last[pk].isoformat() if pk in last else ""
 
 
+def _open_conflicts(sides: dict[str, Side]) -> None:
+    """The conflicts no admin has resolved yet: their rows keep saying so (one query)."""
+    query = Conflict.select(Conflict.table, Conflict.ref, Conflict.field, Conflict.kept).where(~Conflict.resolved)
+    for table, ref, name, kept in query.tuples():
+        if table in sides:
+            sides[table].open_conflicts.setdefault(ref, set()).add((name, kept))
+
+
 def _base(sides: dict[str, Side]) -> None:
     """The stored base, parsed as one JSON array: one parse instead of one per record."""
     rows = db.execute(SyncBase.select(SyncBase.table, SyncBase.ref, SyncBase.data)).fetchall()
@@ -142,6 +151,7 @@ def load(region: str, now: dt.datetime | None = None) -> Snapshot:
         _care_facts(customers, now)
     sides = {customers.table.key: customers, plans.table.key: plans}
     _base(sides)
+    _open_conflicts(sides)
     users = {u.email: u.id for u in User.select(User.id, User.email, User.active)}
     active = frozenset(u.email for u in User.select(User.email).where(User.active))
     industries = {i.name: i.id for i in Industry.select()}

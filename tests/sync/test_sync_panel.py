@@ -87,3 +87,33 @@ def test_stopped_sync_shows_until_an_admin_confirms(book, client, auth, immediat
     client.post(f"/admin/sync_runs/confirm-archive/{stopped.id}/", data={"csrf_token": token})
     assert Customer.select().where(Customer.archived).count() == 5
     assert 'id="sync-stopped"' not in client.get("/admin/sync_runs/").get_data(as_text=True)
+
+
+def test_a_conflict_note_stays_while_the_conflict_is_open_and_goes_when_it_is_resolved(
+        book, client, auth, immediate):
+    make_user()
+    auth.login()
+    customer = make_customer(name="Acme", region="North")
+    book.sync()
+    row = book.find(customer.ref)["_row"]
+    book.type("Customers", row, "Region", "South")
+    customer.region = "West"
+    customer.save()
+    book.sync()
+    note = book.find(customer.ref)["Sync status"]
+    assert note.startswith("ok - region: changed here and in the panel")
+    book.emulator.reset_counts()
+    book.sync()  # a quiet cycle: the note stays, and nothing is written
+    assert book.counts().get("values.batchUpdate", 0) == 0
+    customer.name = "Acme Holdings"  # another change to the record keeps the note too
+    customer.save()
+    book.sync()
+    assert (book.find(customer.ref)["Name"], book.find(customer.ref)["Sync status"]) == ("Acme Holdings", note)
+    token = _token(client, "/admin/conflicts/")
+    client.post("/admin/conflicts/action/", data={"action": "take_database", "rowid": [Conflict.get().id],
+                                                  "csrf_token": token})
+    book.sync()
+    assert book.find(customer.ref)["Sync status"] == "ok"
+    book.emulator.reset_counts()
+    book.sync()
+    assert book.counts().get("values.batchUpdate", 0) == 0
