@@ -16,7 +16,8 @@ from .models.sign_ins import SignIn
 SIGN_IN_DAYS = 14  # how long a sign-in and its remember cookie last, at most
 
 # What an account that must change its password may still open.
-OPEN_ENDPOINTS = frozenset({"password.index", "auth.logout", "auth.login", "static", "admin.static"})
+OPEN_ENDPOINTS = frozenset({"password.index", "auth.logout", "auth.login", "i18n.choose_language",
+                            "static", "admin.static"})
 
 
 def load_user(alternative_id: str):
