@@ -329,6 +329,19 @@ def plan_rules(ctx: Context) -> dict[str, Rule]:
     }
 
 
+# Interaction text: room for a long call report (or a ticket's answer), not for a pasted file.
+INTERACTION_TEXT_LIMITS = {"summary": 10_000, "feedback": 5_000, "next_action": 1_000}
+
+
+def interaction_rules(ctx: Context) -> dict[str, Rule]:
+    limits = INTERACTION_TEXT_LIMITS
+    return {
+        "summary": Rule(_("summary"), lambda v: text(v, max_length=limits["summary"]), required=True),
+        "feedback": Rule(_("customer feedback"), lambda v: text(v, max_length=limits["feedback"])),
+        "next_action": Rule(_("next action"), lambda v: text(v, max_length=limits["next_action"])),
+    }
+
+
 def _owner(value, owners: frozenset[str]) -> str | None:
     login = text(value, max_length=254)
     if login is None:

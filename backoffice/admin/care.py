@@ -113,6 +113,12 @@ class InteractionView(ExportMixin, CustomerScopedView):
         ]
         super().__init__(*args, **kwargs)
 
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        for name in rules.INTERACTION_TEXT_LIMITS:
+            setattr(form_class, name, rule_field("interaction", name, long=name != "next_action"))
+        return form_class
+
     def base_query(self):
         by = export_columns.INTERACTION_BY
         return (Interaction.select(Interaction, Customer, by).join(Customer).switch(Interaction)

@@ -7,22 +7,23 @@ from flask_admin.actions import action
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from .. import clock, rules
 from ..care.complete import mark_done
 from ..care.hooks import customers_changed
 from ..models import CarePlan
+from .forms import RuleValidator
 
 
 class MarkDoneForm(FlaskForm):
     done_on = DateField("Done on", validators=[DataRequired()])
     channel = SelectField("Channel", choices=[(c, c) for c in rules.CHANNELS])
-    summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=5000)])
-    feedback = TextAreaField("Customer feedback", validators=[Optional(), Length(max=5000)])
+    summary = TextAreaField("Summary", validators=[RuleValidator("interaction", "summary")])
+    feedback = TextAreaField("Customer feedback", validators=[RuleValidator("interaction", "feedback")])
     sentiment = SelectField("Feedback was", choices=[("", "—")] + [(f, f) for f in rules.FEEDBACK],
                             validators=[Optional()])
-    next_action = StringField("Next action", validators=[Optional(), Length(max=1000)])
+    next_action = StringField("Next action", validators=[RuleValidator("interaction", "next_action")])
 
 
 class MarkDoneMixin:
@@ -46,7 +47,7 @@ class MarkDoneMixin:
             form.channel.data = plans[0].channel or "phone"
         if request.method == "POST" and form.validate():
             mark_done(plans, form.done_on.data, channel=form.channel.data,
-                      summary=form.summary.data.strip(), feedback=form.feedback.data,
+                      summary=form.summary.data, feedback=form.feedback.data,
                       sentiment=form.sentiment.data, next_action=form.next_action.data,
                       user=current_user)
             customers_changed({p.customer_id for p in plans}, current_app.config["BACKOFFICE"])

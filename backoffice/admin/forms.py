@@ -9,7 +9,7 @@ from .. import rules
 from ..models import rules_context
 
 RULE_SETS = {"customer": rules.customer_rules, "care plan": rules.plan_rules,
-             "ticket": rules.ticket_rules}
+             "ticket": rules.ticket_rules, "interaction": rules.interaction_rules}
 
 
 def current_rules(table: str) -> dict[str, rules.Rule]:

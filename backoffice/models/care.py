@@ -105,6 +105,18 @@ class Interaction(BaseModel):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.channel}"
 
+    def save(self, *args, **kwargs):
+        """Save; text over its limit is refused here too, whichever path wrote it (RuleError)."""
+        for name, most in rules.INTERACTION_TEXT_LIMITS.items():
+            value = getattr(self, name)
+            if value is not None and len(str(value)) > most:
+                try:
+                    rules.text(value, max_length=most)
+                except rules.RuleError as exc:
+                    label = rules.interaction_rules(rules.Context())[name].label
+                    raise rules.RuleError(f"{label}: {exc}") from None
+        return super().save(*args, **kwargs)
+
     @classmethod
     def visible_to(cls, user):
         query = cls.select().join(Customer)
