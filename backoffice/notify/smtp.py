@@ -9,6 +9,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from collections.abc import Callable
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -95,14 +96,17 @@ def send(settings: dict, to: str, message: EmailMessage, handover: Callable[[], 
         code, reply = smtp.rcpt(to)
         if code not in (250, 251):
             raise _refused(code, reply, f"the server refused the address {to}")
+        data = message.as_bytes(policy=policy.SMTP)  # CRLF line ends: smtplib sends bytes as they are
         handover()
         try:
-            code, reply = smtp.data(message.as_bytes())
+            code, reply = smtp.data(data)
         except smtplib.SMTPDataError as exc:
             raise _refused(exc.smtp_code, exc.smtp_error, "the server refused the message") from None
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(f"the connection broke while the message was handed over: {exc}",
                                 UNCONFIRMED) from None
+        if code != 250:  # smtplib returns the final reply to DATA instead of raising
+            raise _refused(code, reply, "the server refused the message")
     except (OSError, smtplib.SMTPServerDisconnected) as exc:
         raise DeliveryError(f"the SMTP server closed the connection: {exc}", RETRY) from None
     finally:

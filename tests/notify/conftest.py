@@ -29,6 +29,7 @@ class Inbox:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.logins: list[str] = []
         self.rcpt_reply: str | None = None  # e.g. "550 5.1.1 no such mailbox"
+        self.data_reply: str | None = None  # e.g. "554 5.7.1 rejected"
         self.received = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -38,6 +39,8 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data_reply:
+            return self.data_reply
         self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         self.received.set()

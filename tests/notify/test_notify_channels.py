@@ -40,7 +40,7 @@ def test_email_over_starttls_with_a_login_carries_text_and_html(app, settings, s
     [message] = smtp_starttls.messages
     assert smtp_starttls.logins == ["care@example.com"]
     assert message["Subject"] == "Care digest" and message["To"] == "rep@example.com"
-    assert message.get_body(("plain",)).get_content() == "Plain words\n"
+    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == "Plain words\n"
     assert "<b>words</b>" in message.get_body(("html",)).get_content()
     assert "notification." in message["Message-ID"]
     n = Notification.get()
@@ -74,6 +74,12 @@ def test_a_refused_address_fails_with_the_servers_words_and_no_retry(app, settin
     assert n.last_error == "the server refused the address gone@example.com (550 5.1.1 no such mailbox)"
     assert n.handed_over_at is None  # refused before anything was handed over
     assert outbox.due(NOON + dt.timedelta(days=1)) == []
+
+
+def test_a_message_refused_after_its_data_fails_with_the_servers_words(app, settings, smtp_plain, pinned):
+    smtp_plain.data_reply = "554 5.7.1 message rejected as spam"
+    assert outbox.deliver(_email(), settings) == "failed"
+    assert Notification.get().last_error == "the server refused the message (554 5.7.1 message rejected as spam)"
 
 
 def test_a_malformed_address_fails_without_connecting(app, settings, smtp_plain, pinned):
