@@ -5,6 +5,8 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
+import phonenumbers
+
 from .. import clock
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -77,17 +79,44 @@ def _masked(value) -> str:
     return "" if value is None or value == "" else mask(str(value))
 
 
+def _code(value) -> str:
+    return "" if value is None else str(value)
+
+
+def excel_text(value: str) -> str:
+    """A cell Excel must keep as text, not read as a number (8.61E+12): written as ="…"."""
+    return f'="{value}"' if value else value
+
+
+def excel_phone(value) -> str:
+    """A phone for people and Excel: 138 0013 8000 (the spaces keep it text), abroad +1 650-…"""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(str(value), None)
+    except phonenumbers.NumberParseException:
+        return excel_text(str(value))
+    if number.country_code == 86:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 RENDERERS: dict[str, Callable] = {"text": _text, "typed": _typed, "money": _money, "bool": _flag,
-                                  "date": _date, "datetime": _datetime, "phone": _typed, "email": _text}
+                                  "date": _date, "datetime": _datetime, "phone": _typed, "email": _text,
+                                  "code": _code}
 TEXT_KINDS = frozenset({"text", "email"})
-AS_IS_KINDS = frozenset({"typed", "date", "phone"})  # phones are validated E.164: kept intact  # the csv module writes None as "" and dates as ISO
+AS_IS_KINDS = frozenset({"typed", "date", "phone", "code"})  # phones are validated E.164: kept intact  # the csv module writes None as "" and dates as ISO
 RISKY_FIRST = frozenset("=+-@\t\r\n ")  # a first character that may start a formula
 
 
-def renderer(kind: str, *, mask_contacts: bool) -> Callable:
-    """The function that turns a raw value of this kind into its cell."""
+def renderer(kind: str, *, mask_contacts: bool, excel: bool = False) -> Callable:
+    """The function that turns a raw value of this kind into its cell (`excel`: the Excel form)."""
     if kind in ("phone", "email") and mask_contacts:
         return _masked
+    if excel and kind == "phone":
+        return excel_phone
+    if excel and kind == "code":
+        return lambda value: excel_text(_code(value))
     return RENDERERS[kind]
 
 

@@ -18,6 +18,7 @@ class Column:
     header: str
     source: Node  # the column as the list's query selects it
     kind: str | Callable = "text"  # or a function of the row, for history's old/new values
+    domain: str = ""  # backoffice.words domain: the stored key is shown in the reader's language
 
 
 CUSTOMER_KINDS = {
@@ -35,12 +36,20 @@ CUSTOMER_FIELDS = ("ref", "name", "kind", "credit_code", "industry", "region", "
                    "verified_at", "archived", "updated_at")
 
 
+CUSTOMER_DOMAINS = {"kind": "kind", "source": "source", "stage": "stage", "tier": "tier",
+                    "tier_override": "tier", "closeness": "closeness", "churn_risk": "churn_risk",
+                    "tags": "tag"}
+
+
 def _customer_column(name: str) -> Column:
     if name == "owner":
         return Column("owner", User.email)
     if name == "industry":
-        return Column("industry", Industry.name)
-    return Column(name, getattr(Customer, name), CUSTOMER_KINDS.get(name, "text"))
+        return Column("industry", Industry.name, domain="industry")
+    if name == "credit_code":
+        return Column(name, Customer.credit_code, "code")
+    return Column(name, getattr(Customer, name), CUSTOMER_KINDS.get(name, "text"),
+                  CUSTOMER_DOMAINS.get(name, ""))
 
 
 CUSTOMERS = [_customer_column(name) for name in CUSTOMER_FIELDS]
@@ -48,18 +57,18 @@ CUSTOMERS = [_customer_column(name) for name in CUSTOMER_FIELDS]
 CARE_PLANS = [
     Column("ref", CarePlan.ref), Column("customer", Customer.name),
     Column("customer_ref", Customer.ref), Column("title", CarePlan.title),
-    Column("action", CarePlan.action, "typed"), Column("channel", CarePlan.channel, "typed"),
+    Column("action", CarePlan.action, "typed", "action"), Column("channel", CarePlan.channel, "typed", "channel"),
     Column("interval_days", CarePlan.interval_days, "typed"),
     Column("next_due", CarePlan.next_due, "date"), Column("last_done", CarePlan.last_done, "date"),
-    Column("owner", PLAN_OWNER.email), Column("status", CarePlan.status, "typed"),
+    Column("owner", PLAN_OWNER.email), Column("status", CarePlan.status, "typed", "plan_status"),
     Column("notes", CarePlan.notes),
 ]
 
 INTERACTIONS = [
     Column("at", Interaction.at, "datetime"), Column("customer", Customer.name),
-    Column("customer_ref", Customer.ref), Column("channel", Interaction.channel, "typed"),
+    Column("customer_ref", Customer.ref), Column("channel", Interaction.channel, "typed", "channel"),
     Column("by", INTERACTION_BY.email), Column("summary", Interaction.summary),
-    Column("feedback", Interaction.feedback), Column("sentiment", Interaction.sentiment, "typed"),
+    Column("feedback", Interaction.feedback), Column("sentiment", Interaction.sentiment, "typed", "feedback"),
     Column("next_action", Interaction.next_action),
     Column("responded_at", Interaction.responded_at, "datetime"),
 ]

@@ -4,7 +4,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 
+from .. import words
 from ..db import db
+from ..i18n import current_locale
 from .cells import AS_IS_KINDS, RENDERERS, RISKY_FIRST, TEXT_KINDS, neutralise, renderer
 from .columns import Column
 
@@ -37,22 +39,39 @@ def rows_of(query, columns: list[Column], chunk: int | None = None) -> Iterator[
         last = rows[-1][0]
 
 
+def _worded(domain: str, render, locale: str):
+    """Render, then show the stored key (or a list of keys) in the reader's words."""
+    def cell(value):
+        text = render(value)
+        if not text:
+            return text
+        return ", ".join(words.label(domain, part, locale) for part in text.split(", "))
+    return cell
+
+
 def csv_lines(rows: Iterable[tuple], columns: list[Column], *, mask_contacts: bool,
               bom: bool = False) -> Iterator[str]:
-    """The header, then one line per (id, *values) row."""
+    """The header, then one line per (id, *values) row.
+
+    Headers and enum words are in the reader's language; `bom` is the Excel form: a byte-order
+    mark, and phones and credit codes written so that Excel keeps them as text.
+    """
     writer = csv.writer(_Line())
+    locale = current_locale()
     if bom:
         yield BOM
-    yield writer.writerow([c.header for c in columns])
+    yield writer.writerow([words.header(c.header, locale) for c in columns])
     # Sort the columns once by what their cells need, so the per-row loop does the least.
     text, special, dynamic = [], [], []
     for i, column in enumerate(columns, start=1):
         if callable(column.kind):
             dynamic.append((i, column.kind))
             continue
-        render = renderer(column.kind, mask_contacts=mask_contacts)
+        render = renderer(column.kind, mask_contacts=mask_contacts, excel=bom)
         plain = render is RENDERERS[column.kind]  # not masked for this user
-        if plain and column.kind in TEXT_KINDS:
+        if column.domain and locale != "en":
+            special.append((i, _worded(column.domain, render, locale)))
+        elif plain and column.kind in TEXT_KINDS:
             text.append(i)
         elif not (plain and column.kind in AS_IS_KINDS):
             special.append((i, render))

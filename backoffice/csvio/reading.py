@@ -5,6 +5,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from ..words import field_for_header
 from .columns import CUSTOMER_FIELDS
 
 IMPORTABLE = ("name", "kind", "credit_code", "industry", "region", "source", "contact_name",
@@ -35,7 +36,8 @@ def decode(data: bytes) -> str:
 
 def header_map(header: list[str]) -> list[str | None]:
     """Each column's field name, or None for a column read past; raises BadFile when wrong."""
-    names = [h.strip().lower().replace(" ", "_") for h in header]
+    # English field names or the Chinese headers a download in Chinese carries (客户名称 …)
+    names = [field_for_header(h) or h.strip().lower().replace(" ", "_") for h in header]
     unknown = [h for h, n in zip(header, names, strict=True) if n and n not in IMPORTABLE + IGNORED]
     if unknown:
         raise BadFile(f"Unknown column(s): {', '.join(unknown)}. Use the headers of the template.")
@@ -62,9 +64,16 @@ def rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
-            yield reader.line_num, {f: v for f, v in zip(fields, values, strict=False) if f}
+            yield reader.line_num, {f: _unwrapped(v) for f, v in zip(fields, values, strict=False) if f}
     except csv.Error as exc:
         raise BadFile(f"Line {reader.line_num} is not readable CSV: {exc}.") from None
+
+
+def _unwrapped(value: str) -> str:
+    """="13800138000" (how the Excel download keeps a number as text) is 13800138000."""
+    if value.startswith('="') and value.endswith('"') and len(value) >= 3:
+        return value[2:-1]
+    return value
 
 
 def template() -> str:

@@ -6,8 +6,8 @@ import pytest
 from backoffice.models import Customer, User
 from sync import gateway, layout
 from tests.factories import make_customer
-
 from tests.sync.conftest import SID, TABS, Book
+from tests.test_chinese_formats import FORMATS, IDS
 
 
 @pytest.fixture
@@ -106,3 +106,18 @@ def test_a_header_renamed_to_its_chinese_name_keeps_the_tab_syncing(book):
     run = book.sync()
     assert run.status == "ok", run.error
     assert Customer.get_by_id(customer.id).name == "Acme Group"
+
+
+HEADERS = {"annual_purchase": "近12个月采购额(元)", "first_contact": "首次接触时间", "phone": "联系电话",
+           "stage": "合作阶段", "source": "客户来源", "tags": "核心标签"}
+
+
+@pytest.mark.parametrize(("field", "typed", "stored"), FORMATS, ids=IDS)
+def test_the_sheet_takes_chinese_formats(zh_book, field, typed, stored):
+    customer = make_customer(name="华东机械")
+    zh_book.sync()
+    zh_book.type("Customers", _row(zh_book, customer.ref)["_row"], HEADERS[field], typed)
+    run = zh_book.sync()
+    assert run.rejected == 0, _row(zh_book, customer.ref)["同步状态"]
+    value = getattr(Customer.get_by_id(customer.id), field)
+    assert value == (stored if field != "tags" else "high-potential, loyal")
