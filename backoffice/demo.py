@@ -178,12 +178,18 @@ def make_demo_data(count: int, seed: int = 7, settings=None, progress=lambda n: 
                 for _ in range(min(BATCH, count - start))]
         with db.atomic():
             Customer.insert_many(rows).execute()
-            saved = list(Customer.select(Customer.id, Customer.ref, Customer.owner, Customer.stage)
+            saved = list(Customer.select(Customer.id, Customer.ref, Customer.owner, Customer.stage,
+                                         Customer.created_at)
                          .where(Customer.ref.in_([r["ref"] for r in rows])))
-            plans, touches, history = [], [], []
+            plans, touches, history, churn = [], [], [], []
             for c in saved:
                 history.append({"actor_kind": "system", "actor_label": "demo data", "table": "customer",
                                 "record_id": c.id, "record_ref": c.ref, "action": "create", "at": utcnow()})
+                if c.stage == "lost":  # lost at some day since it was made: the review counts churn from this
+                    lost_at = c.created_at + (utcnow() - c.created_at) * rnd.random()
+                    churn.append({"actor_kind": "system", "actor_label": "demo data", "table": "customer",
+                                  "record_id": c.id, "record_ref": c.ref, "action": "update", "field": "stage",
+                                  "old": "deal", "new": "lost", "at": lost_at})
                 action = "call" if c.stage in ("deal", "intent") else "product-news"
                 plans.append({"ref": new_ref("CP"), "customer": c.id, "owner": c.owner_id,
                               "title": "Follow-up call" if action == "call" else "Industry news",
@@ -201,6 +207,8 @@ def make_demo_data(count: int, seed: int = 7, settings=None, progress=lambda n: 
             if touches:
                 Interaction.insert_many(touches).execute()
             Change.insert_many(history).execute()
+            if churn:
+                Change.insert_many(churn).execute()
         made["customers"] += len(rows)
         made["plans"] += len(plans)
         made["interactions"] += len(touches)

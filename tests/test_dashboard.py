@@ -324,3 +324,15 @@ def test_an_admin_gives_a_user_a_team(client, auth, app):
     auth.login()
     form = client.get(f"/admin/users/edit/?id={rep.id}").get_data(as_text=True)
     assert 'name="team"' in form
+
+
+def test_demo_customers_that_are_lost_show_as_churn_in_their_month(app):
+    from backoffice import demo
+    from backoffice.models import Customer
+    at(app, 2026, 11, 25)
+    make_user("boss@example.com", role="manager")
+    with app.test_request_context():
+        demo.make_demo_data(60, seed=3, settings=app.config["BACKOFFICE"])
+        lost = Customer.select().where(Customer.stage == "lost").count()
+        result = review(make_user("lead@example.com", role="manager"), "2026-11")
+    assert lost > 0 and sum(result["figures"]["new-and-churned"]["series"]["churned"]) == lost
