@@ -13,6 +13,7 @@ from .. import clock, rules
 from ..care.complete import mark_done
 from ..care.hooks import customers_changed
 from ..models import CarePlan
+from ..redirects import safe_next
 from .forms import RuleValidator
 
 
@@ -36,6 +37,8 @@ class MarkDoneMixin:
     @expose("/done/", methods=("GET", "POST"))
     def mark_done_view(self):
         ids = self.visible_ids(request.values.get("ids", "").split(","))
+        # Back where the person came from (Today, the customer's page), else the plans list.
+        back = safe_next(request.values.get("next"), url_for(".index_view"))
         plans = list(self.get_query().where(CarePlan.id.in_(ids), CarePlan.status == "active")
                      .order_by(CarePlan.next_due, CarePlan.id))
         if not plans:
@@ -52,6 +55,6 @@ class MarkDoneMixin:
                       user=current_user)
             customers_changed({p.customer_id for p in plans}, current_app.config["BACKOFFICE"])
             flash(f"Marked {len(plans)} care plan(s) done.")
-            return redirect(url_for(".index_view"))
+            return redirect(back)
         return self.render("admin/mark_done.html", form=form, plans=plans,
-                           ids=",".join(str(p.id) for p in plans))
+                           ids=",".join(str(p.id) for p in plans), back=back)

@@ -14,6 +14,7 @@ from ..i18n import _
 from ..models import CarePlan, Change, Customer, Industry, Interaction, Tag, User
 from ..redirects import safe_next
 from .base import SecureModelView, request_sync
+from .customer_page import CustomerPageMixin
 from .export import ExportMixin
 from .filters import ArchivedFilter, ChoiceFilter, EmptyFilter, RelatedFilter, TagFilter
 from .forms import rule_field
@@ -53,7 +54,7 @@ RULE_FIELDS = {
 MANAGER_ONLY_FIELDS = ("owner", "tier_override", "tier_override_reason")
 
 
-class CustomerView(ExportMixin, SecureModelView):
+class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
     export_columns, export_name = export_columns.CUSTOMERS, "customers"
     import_endpoint = "customer_import.index"
     column_list = ("ref", "name", "owner", "tier", "stage", "industry", "region", "closeness",
