@@ -157,8 +157,8 @@ def recover(settings: dict, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or clock.now()
     stale = (Notification.status == "sending") & (
         Notification.claimed_at < now - dt.timedelta(seconds=settings["notify"]["claim_timeout_seconds"]))
-    requeued = Notification.update(
-        status="retrying", claim=None, next_attempt_at=now,
+    requeued = Notification.update(  # still due since before its claim: the next round sends it
+        status="retrying", claim=None,
         last_error="the worker stopped before handing the message over; it is sent again",
     ).where(stale, Notification.handed_over_at.is_null()).execute()
     unconfirmed = Notification.update(
