@@ -61,3 +61,28 @@ def test_the_tickets_list_filters_the_late_ones_for_a_manager(new_page, late_tic
     expect(page.locator("table.model-list")).to_contain_text(others)
     expect(page.locator('table.model-list [data-sla="late"]').first).to_be_visible()
     assert page.problems.all() == []
+
+
+def test_the_customer_page_quick_actions(new_page, stack):
+    from backoffice.models import Customer
+    with stack.database():
+        alpha_id = Customer.get(Customer.name == ALPHA).id
+    page = new_page()
+    sign_in(page, "rep1@example.com")
+    page.goto(f"/admin/customers/details/?id={alpha_id}")
+    expect(page.locator("#customer-phone")).to_have_attribute("href", "tel:+8613800138000")
+    page.fill("#fu-summary", "Visited the plant, line 2 is running again")
+    with page.expect_navigation():
+        page.click("#follow-up-form button[type=submit]")
+    expect(page.locator("#timeline")).to_contain_text("line 2 is running again")
+    page.fill("#plan-title", "Check line 2 in a month")
+    with page.expect_navigation():
+        page.click("#add-plan-form button[type=submit]")
+    expect(page.locator("#care-plans")).to_contain_text("Check line 2 in a month")
+    with page.expect_navigation():
+        page.click("#verified-form button[type=submit]")
+    page.fill("#ticket-title", "Spare parts missing")
+    with page.expect_navigation():
+        page.click("#open-ticket-form button[type=submit]")
+    expect(page.locator("#ticket-number")).to_contain_text("TK-")
+    assert page.problems.all() == []
