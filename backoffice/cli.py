@@ -95,6 +95,11 @@ from .csvio.commands import export_customers_command, import_customers_command  
 cli.add_command(import_customers_command)
 cli.add_command(export_customers_command)
 
+from .backup_cli import backup_command, restore_command  # noqa: E402
+
+cli.add_command(backup_command)
+cli.add_command(restore_command)
+
 from .notify.commands import notify_group  # noqa: E402
 
 cli.add_command(notify_group)
