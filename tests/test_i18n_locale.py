@@ -62,3 +62,19 @@ def test_code_outside_a_request_speaks_the_language_it_is_told():
     with speaking("zh_CN"):
         assert _("Customers") == "客户"
     assert _("Customers") == "Customers"
+
+
+def test_the_customer_form_labels_are_in_the_persons_language(zh_app):
+    make_user()
+    client = zh_app.test_client()
+    AuthActions(client).login()
+    page = client.get("/admin/customers/new/").get_data(as_text=True)
+    assert "统一社会信用代码" in page and "近12个月采购额(元)" in page
+
+
+def test_an_admin_sets_a_users_language_in_the_users_form(app, client, auth):
+    make_user()
+    rep = make_user("rep@example.com", role="rep")
+    auth.login()
+    page = client.get(f"/admin/users/edit/?id={rep.id}").get_data(as_text=True)
+    assert 'name="locale"' in page and "中文" in page

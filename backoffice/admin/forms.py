@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel.speaklater import LazyString
 from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.widgets import DateInput
 
 from .. import rules
+from ..i18n import _
 from ..models import rules_context
 
 RULE_SETS = {"customer": rules.customer_rules, "care plan": rules.plan_rules,
@@ -30,7 +32,7 @@ class RuleValidator:
         except rules.RuleError as exc:
             raise ValidationError(str(exc)) from None
         if value is None and rule.required:
-            raise ValidationError("is required")
+            raise ValidationError(_("is required"))
         field.data = value
 
 
@@ -46,11 +48,17 @@ class RuleField(StringField):
         self.data = valuelist[0] if valuelist else None
 
 
+def _label(english: str) -> str:
+    text = _(english)
+    return text[:1].upper() + text[1:]
+
+
 def rule_field(table: str, name: str, *, date: bool = False, long: bool = False,
                description: str = ""):
     """A form field bound to one rule: a date input for dates, a text area for long text."""
-    label = RULE_SETS[table](rules.Context())[name].label
-    kwargs = {"validators": [RuleValidator(table, name)], "label": label.capitalize(),
+    # The rule's English label, read out in the person's language when the form is shown.
+    label = LazyString(_label, RULE_SETS[table](rules.Context())[name].label)
+    kwargs = {"validators": [RuleValidator(table, name)], "label": label,
               "description": description}
     if date:
         return RuleField(widget=DateInput(), **kwargs)

@@ -21,7 +21,9 @@ class UserView(SecureModelView):
     column_searchable_list = (User.email, User.name)
     column_filters = (User.role, User.active)
     form_columns = ("email", "name", "role", "team", "active", "can_export_contacts", "is_sales_lead",
-                    "must_change_password")
+                    "must_change_password", "locale")
+    # Empty: the office's app.locale. Each person can also switch their own from the navbar.
+    form_choices = {"locale": [("", "—"), ("zh_CN", "中文"), ("en", "English")]}
     form_extra_fields = {"new_password": PasswordField(
         _l("New password"),
         description=_l("At least 10 characters, not a common password; the user must change it at "
