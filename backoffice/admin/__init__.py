@@ -56,8 +56,22 @@ def init_app(app) -> Admin:
                                  (TicketPriorityView, _l("Ticket priorities"), "ticket_priorities"),
                                  (DepartmentView, _l("Departments"), "departments")):
         admin.add_view(view(TicketOption, name=name, endpoint=endpoint, category=_l("Settings")))
+    _notification_views(admin)
     admin.add_view(PasswordView(name=_l("Your password"), endpoint="password", url="/admin/password"))
     app.extensions["backoffice_admin"] = admin
     from ..tickets import labels as ticket_labels
     app.jinja_env.globals["ticket_labels"] = ticket_labels
     return admin
+
+
+def _notification_views(admin: Admin) -> None:
+    """Notifications and group robots (admins), My notifications (everyone), the local Outbox."""
+    from ..models import GroupRobot, Notification
+    from .notifications import GroupRobotView, MyNotificationsView, NotificationView, OutboxView
+    admin.add_view(NotificationView(Notification, name=_l("Notifications"), endpoint="notifications",
+                                    category=_l("Settings")))
+    admin.add_view(GroupRobotView(GroupRobot, name=_l("Group robots"), endpoint="group_robots",
+                                  category=_l("Settings")))
+    admin.add_view(MyNotificationsView(name=_l("My notifications"), endpoint="my_notifications",
+                                       url="/admin/my-notifications"))
+    admin.add_view(OutboxView(name=_l("Outbox"), endpoint="outbox", url="/admin/outbox"))
