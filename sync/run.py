@@ -64,14 +64,23 @@ def use_local_sheet(port: int) -> str | None:
     return f"http://127.0.0.1:{port}/sheets/{spreadsheet_id}?tab={quote(sheet[CUSTOMERS.tab_setting])}"
 
 
+def use_local_mail(port: int):
+    """Without an SMTP server, a local one keeps the e-mails for the panel's Outbox page."""
+    from backoffice.notify import localmail
+    settings = config.load()
+    return localmail.use_local(settings["app"]["instance_path"], port, settings["notify"]["smtp_host"])
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True, help="The panel's port.")
 @click.option("--sheet-port", type=int, default=8099, show_default=True,
               help="The local sheet emulator's port (used when no Google credentials are set).")
+@click.option("--mail-port", type=int, default=8025, show_default=True,
+              help="The local mail server's port (used when no SMTP server is set); read it on the Outbox page.")
 @click.option("--demo/--no-demo", default=True, show_default=True,
               help="On a new database (not in production): demo users with a generated password, and customers.")
-def run_command(host: str, port: int, sheet_port: int, demo: bool):
+def run_command(host: str, port: int, sheet_port: int, mail_port: int, demo: bool):
     """Run everything: the sheet (or a local emulator), the sheet layout, the worker and the panel."""
     from backoffice import create_app
     from backoffice import demo as demo_data
@@ -84,6 +93,7 @@ def run_command(host: str, port: int, sheet_port: int, demo: bool):
 
     children.stop_on_exit()
     sheet_page = use_local_sheet(sheet_port)
+    local_mail = use_local_mail(mail_port)
     settings = config.load()
     app = create_app(settings=settings)
     with app.app_context():
@@ -100,6 +110,8 @@ def run_command(host: str, port: int, sheet_port: int, demo: bool):
     children.start(WORKER)
     click.echo(f"Panel:  http://{host}:{port}/admin/")
     click.echo(f"Sheet:  {sheet_page or 'not configured (set sheet.spreadsheet_id, see docs/sync.md)'}")
+    if local_mail is not None:
+        click.echo(f"Mail:   kept by a local server on port {local_mail.port}: http://{host}:{port}/admin/outbox/")
     click.echo(login_line)
     from werkzeug.serving import run_simple
     try:

@@ -30,12 +30,24 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
+def _usable(host: str, port: int) -> int:
+    """`port` if it is free, else any free port: a second local run must not fail on it."""
+    if port:
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+                return port
+            except OSError:
+                pass
+    return free_port(host)
+
+
 def start(instance_path: str, port: int = 0, host: str = "127.0.0.1") -> Controller:
-    """Serve SMTP on host:port (a free port for 0), keeping each message in the outbox folder."""
+    """Serve SMTP on host:port (another free port if taken), keeping each message in the outbox folder."""
     folder = maildir(instance_path)
     folder.parent.mkdir(parents=True, exist_ok=True)
     mailbox.Maildir(folder, create=True)
-    controller = Controller(Mailbox(folder), hostname=host, port=port or free_port(host))
+    controller = Controller(Mailbox(folder), hostname=host, port=_usable(host, port))
     controller.start()
     return controller
 
@@ -76,3 +88,15 @@ def read(instance_path: str, limit: int = 100) -> list[Kept]:
 
 def find(instance_path: str, key: str) -> Kept | None:
     return next((m for m in read(instance_path, limit=10_000) if m.key == key), None)
+
+
+def use_local(instance_path: str, port: int, configured_host: str) -> Controller | None:
+    """Without an SMTP server in the settings, start the local one and point every process of
+    `backoffice run` at it (the worker inherits the environment). None when one is configured."""
+    import os
+    if configured_host:
+        return None
+    controller = start(instance_path, port)
+    os.environ.update(BACKOFFICE_NOTIFY__SMTP_HOST="127.0.0.1", BACKOFFICE_NOTIFY__SMTP_PORT=str(controller.port),
+                      BACKOFFICE_NOTIFY__SMTP_SECURITY="none")
+    return controller

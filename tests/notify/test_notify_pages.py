@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 import pytest
@@ -141,3 +142,23 @@ def test_notify_test_posts_to_the_offices_robot(admin, runner, settings, robots)
 def test_notify_test_without_a_robot_says_which_setting(admin, runner):
     result = runner.invoke(cli, ["notify", "test", "dingtalk"])
     assert result.exit_code == 2 and "notify.dingtalk_webhook" in result.output
+
+
+def test_without_an_smtp_server_run_keeps_mail_locally_for_the_outbox(app, tmp_path, monkeypatch):
+    for name in ("HOST", "PORT", "SECURITY"):
+        monkeypatch.delenv(f"BACKOFFICE_NOTIFY__SMTP_{name}", raising=False)
+    assert localmail.use_local(str(tmp_path), 0, "smtp.example.com") is None  # a configured server is used
+    server = localmail.use_local(str(tmp_path), 0, "")
+    try:
+        from backoffice import config
+        local = config.load(environ={**os.environ, "BACKOFFICE_APP__INSTANCE_PATH": str(tmp_path)})
+        assert (local["notify"]["smtp_host"], local["notify"]["smtp_port"]) == ("127.0.0.1", server.port)
+        nid = outbox.record("t", "test", "to:me@example.com", "email", address="me@example.com",
+                            subject="Kept here", body_text="Hello")
+        assert outbox.deliver(nid, local) == "sent"
+    finally:
+        server.stop()
+        for name in ("HOST", "PORT", "SECURITY"):
+            monkeypatch.delenv(f"BACKOFFICE_NOTIFY__SMTP_{name}", raising=False)
+    [kept] = localmail.read(str(tmp_path))
+    assert (kept.subject, kept.to, kept.text.strip()) == ("Kept here", "me@example.com", "Hello")
