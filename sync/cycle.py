@@ -15,7 +15,7 @@ from backoffice.db import db
 from backoffice.i18n import _, speaking
 from backoffice.models import SyncRun, new_ref, utcnow
 
-from . import gateway, lease, records
+from . import formulas, gateway, lease, records
 from .columns import (
     CUSTOMERS,
     PLANS,
@@ -28,6 +28,7 @@ from .columns import (
     sheet_text,
     to_cell,
 )
+from .formulas import formula_fields
 from .merge import MergeRules, Plan, SheetRow, TabInput, merge
 from .sheets import SheetError
 from .snapshot import LAST_TOUCH, TOUCHES
@@ -101,7 +102,7 @@ def _blank(cells) -> bool:
 
 
 def _tab_input(table: Table, tab: gateway.TabValues, columns: dict[str, int], snapshot_side,
-               language: str = "en") -> TabInput:
+               language: str = "en", formulas: set[tuple[int, int]] = frozenset()) -> TabInput:
     rows, free = [], []
     names = list(columns)
     worded = [(n, table.column(n)) for n in names
@@ -120,7 +121,7 @@ def _tab_input(table: Table, tab: gateway.TabValues, columns: dict[str, int], sn
         row = dict(zip(names, values, strict=True))
         for name, column in worded:  # the sheet's words as the merge's keys: 成交客户 is "deal"
             row[name] = canonical_cell(column, row[name], language)
-        rows.append(SheetRow(number, row))
+        rows.append(SheetRow(number, row, formula_fields(formulas, number, columns) if formulas else frozenset()))
     return TabInput(table, rows, free, len(tab.values) + 1, snapshot_side.database,
                     snapshot_side.archived, snapshot_side.base, snapshot_side.open_conflicts)
 
@@ -170,6 +171,19 @@ def _confirmed(run: SyncRun) -> bool:
     return previous is not None and previous.status == "confirmed"
 
 
+def _typed_formulas(spreadsheet, snapshot, tabs, tab_names, column_maps) -> dict[str, set[tuple[int, int]]]:
+    """The cells that read as the panel's `=` text but hold a typed formula (sync/formulas.py)."""
+    cells = {}
+    for table in TABLES:
+        if table.key in column_maps:
+            title, side = tab_names[table.key], snapshot.sides[table.key]
+            found = formulas.ambiguous(table, enumerate(tabs[title].values[1:], start=2),
+                                       column_maps[table.key], side.database, side.base)
+            if found:
+                cells[title] = found
+    return gateway.formula_cells(spreadsheet, cells)
+
+
 def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
     sheet = settings["sheet"]
     outcome = Outcome()
@@ -196,6 +210,12 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
                                     + _("Nothing in this tab was synced; fix the header row."))
             continue
         column_maps[table.key] = columns
+    typed = _typed_formulas(spreadsheet, snapshot, tabs, tab_names, column_maps)
+    for table in TABLES:
+        if table.key not in column_maps:
+            continue
+        title, columns = tab_names[table.key], column_maps[table.key]
+        tab = tabs[title]
         side = snapshot.sides[table.key]
         derive = _derive_customer(settings, now) if table is CUSTOMERS else (
             lambda values, changed: {"customer_name": customers_now.get(values.get("customer_ref", ""),
@@ -203,7 +223,8 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
         merge_rules = MergeRules(clean=make_cleaner(table, snapshot.ctx), derive=derive,
                                  mint=_minter(table, taken), policy=sheet["conflict_policy"],
                                  customers=customers_now if table is PLANS else None)
-        plan = merge(_tab_input(table, tab, columns, side, sheet["language"]), merge_rules)
+        plan = merge(_tab_input(table, tab, columns, side, sheet["language"], typed.get(title, set())),
+                     merge_rules)
         if table is CUSTOMERS:  # the plans tab may name customers created or renamed just now
             for ref in plan.archives:
                 customers_now.pop(ref, None)

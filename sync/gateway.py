@@ -96,6 +96,32 @@ def read_tabs(spreadsheet, wanted: list[str]) -> dict[str, TabValues | None]:
     return out
 
 
+TYPE_FIELDS = "sheets(properties.title,data(startRow,startColumn,rowData.values.userEnteredValue))"
+
+
+def formula_cells(spreadsheet, cells: dict[str, list[tuple[int, int]]]) -> dict[str, set[tuple[int, int]]]:
+    """{tab: {(row number, column index)}} of the given cells that hold a formula rather than text.
+
+    One spreadsheets.get with a range per cell and a field mask down to each cell's typed value
+    (sync/formulas.py says why a cycle needs it). No cells, no request.
+    """
+    order = [(title, cell) for title, found in cells.items() for cell in found]
+    if not order:
+        return {}
+    ranges = [f"{a1_tab(title)}!{column_letters(col)}{row}" for title, (row, col) in order]
+    reply = spreadsheet.fetch_sheet_metadata(params={"ranges": ranges, "fields": TYPE_FIELDS})
+    out: dict[str, set[tuple[int, int]]] = {}
+    for sheet in reply.get("sheets", []):
+        title = sheet.get("properties", {}).get("title", "")
+        for data in sheet.get("data", []):
+            top, left = data.get("startRow", 0), data.get("startColumn", 0)
+            for r, row in enumerate(data.get("rowData", [])):
+                for c, value in enumerate(row.get("values", [])):
+                    if "formulaValue" in (value.get("userEnteredValue") or {}):
+                        out.setdefault(title, set()).add((top + r + 1, left + c))
+    return out
+
+
 Row = dict[int, Any]  # column index -> value
 
 

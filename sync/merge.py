@@ -29,6 +29,7 @@ def _not_saved(error: object) -> str:
 class SheetRow:
     number: int  # the sheet's own row number: 2 is the first row under the header
     values: dict[str, Any]  # field -> the cell as read (formulas as their text)
+    formulas: frozenset[str] = frozenset()  # fields whose cell holds a typed formula (sync/formulas.py)
 
 
 @dataclass
@@ -149,7 +150,7 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
                               noun=_noun(table))], [], changed=False)
         return
     if ref in tab.database:
-        if ref in tab.open_conflicts or _notes_a_conflict(table, row) or not quiet(
+        if row.formulas or ref in tab.open_conflicts or _notes_a_conflict(table, row) or not quiet(
                 row.values, ref, tab.database[ref], tab.base.get(ref), plan.sheet_updated):
             _update(tab, rules, plan, row, ref)
     else:
@@ -259,9 +260,10 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
         name, raw = column.field, row.values.get(column.field)
         db_text = database.get(name, "")
         base_text = base.get(name) if base is not None else None
-        if base_text is not None and raw_text(raw) == base_text:
+        formula = name in row.formulas  # its text may equal the panel's, but it is a formula
+        if base_text is not None and raw_text(raw) == base_text and not formula:
             sheet = base_text  # untouched (even text that looks like a formula, typed in the panel)
-        elif cell_shows(column, raw, db_text):
+        elif cell_shows(column, raw, db_text) and not formula:
             sheet = db_text
         else:
             try:
