@@ -14,7 +14,7 @@ from backoffice.i18n import _, current_locale
 from backoffice.models.base import REF_ALPHABET
 
 ID, STATUS = "ref", "sync_status"  # the two columns only the sync writes
-OK = "ok"  # the merge's word for a clean row; a Chinese sheet shows OK_ZH
+OK = "ok"  # starts a saved row's notice ("ok - …"; a clean row's status is empty); a Chinese sheet shows OK_ZH
 OK_ZH = "正常"
 LIST_SPLIT = re.compile(r"\s*[,;，；、]\s*")
 
@@ -24,7 +24,7 @@ class Column:
     field: str
     header: str
     aliases: tuple[str, ...] = ()
-    kind: str = "text"  # text | number | money | date | choice: how the value is written to a cell
+    kind: str = "text"  # text | number | money | date | phone | choice: how the value is written and shown
     options: tuple[str, ...] = ()  # the dropdown of a choice column
     read_only: bool = False  # derived: shown in the sheet, changed only by the system
     zh: tuple[str, ...] = ()  # the Chinese header, then Chinese aliases (glossary-zh.md)
@@ -54,6 +54,9 @@ class Table:
     rules: Callable[[rules.Context], dict[str, rules.Rule]]
     empty_means: Mapping[str, str] = field(default_factory=dict)  # blank cell of a not-null field
     create_defaults: Mapping[str, str] = field(default_factory=dict)
+    # The columns that say which record a row is: frozen beside ID, with Sync status right after
+    # them in a new tab (sync/layout.py); none named: the first column.
+    names: tuple[str, ...] = ()
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -88,7 +91,8 @@ CUSTOMERS = Table(
         _choice("source", "Source", rules.SOURCES, "source", zh=("客户来源", "来源")),
         Column("contact_name", "Contact", ("contact name", "key contact"), zh=("联系人", "联系人姓名")),
         Column("contact_title", "Contact title", ("title", "role"), zh=("联系人职位", "职位")),
-        Column("phone", "Phone", ("telephone", "mobile", "phone number"), zh=("联系电话", "电话", "手机", "手机号")),
+        Column("phone", "Phone", ("telephone", "mobile", "phone number"), kind="phone",
+               zh=("联系电话", "电话", "手机", "手机号")),
         Column("email", "Email", ("e-mail", "email address", "mail"), zh=("电子邮箱", "邮箱")),
         Column("address", "Address", zh=("地址", "联系地址")),
         Column("employees", "Employees", ("staff",), kind="number", zh=("员工人数", "企业规模")),
@@ -114,6 +118,7 @@ CUSTOMERS = Table(
     rules=rules.customer_rules,
     empty_means={"kind": "company", "churn_risk": "low", "annual_purchase": "0.00"},
     create_defaults={"stage": "potential"},
+    names=("name",),
 )
 
 PLANS = Table(
@@ -134,6 +139,7 @@ PLANS = Table(
     ),
     rules=rules.plan_rules,
     create_defaults={"action": "call", "status": "active", "interval_days": "30"},
+    names=("customer_ref", "customer_name", "title"),
 )
 
 TABLES = (CUSTOMERS, PLANS)

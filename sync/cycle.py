@@ -5,6 +5,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
@@ -15,18 +16,16 @@ from backoffice.db import db
 from backoffice.i18n import _, speaking
 from backoffice.models import SyncRun, new_ref, utcnow
 
-from . import formulas, gateway, lease, records
+from . import display, formulas, gateway, lease, records
+from . import marks as sync_marks
 from .columns import (
     CUSTOMERS,
     PLANS,
     TABLES,
     Table,
-    canonical_cell,
     header_map,
     make_cleaner,
     raw_text,
-    sheet_text,
-    to_cell,
 )
 from .formulas import formula_fields
 from .merge import MergeRules, Plan, SheetRow, TabInput, merge
@@ -105,8 +104,8 @@ def _tab_input(table: Table, tab: gateway.TabValues, columns: dict[str, int], sn
                language: str = "en", formulas: set[tuple[int, int]] = frozenset()) -> TabInput:
     rows, free = [], []
     names = list(columns)
-    worded = [(n, table.column(n)) for n in names
-              if table.column(n).domain or n == "sync_status"] if language != "en" else []
+    worded = [(n, table.column(n)) for n in names if table.column(n).kind in display.SHOWN
+              or (language != "en" and (table.column(n).domain or n == "sync_status"))]
     pick = itemgetter(*columns.values())  # header_map refused the tab unless every column is there
     width = max(columns.values()) + 1
     for number, cells in enumerate(tab.values[1:], start=2):
@@ -119,8 +118,8 @@ def _tab_input(table: Table, tab: gateway.TabValues, columns: dict[str, int], sn
         if _blank(values):
             continue  # only the staff's own columns are filled: not a record
         row = dict(zip(names, values, strict=True))
-        for name, column in worded:  # the sheet's words as the merge's keys: 成交客户 is "deal"
-            row[name] = canonical_cell(column, row[name], language)
+        for name, column in worded:  # the sheet's forms as the merge's keys: 成交客户 is "deal"
+            row[name] = display.from_sheet(column, row[name], language)
         rows.append(SheetRow(number, row, formula_fields(formulas, number, columns) if formulas else frozenset()))
     return TabInput(table, rows, free, len(tab.values) + 1, snapshot_side.database,
                     snapshot_side.archived, snapshot_side.base, snapshot_side.open_conflicts)
@@ -248,10 +247,14 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
             if row is None:
                 row = rows[number] = {}
             column = plan.table.column(name)
-            row[columns[name]] = to_cell(column, sheet_text(column, text, sheet["language"]))
+            row[columns[name]] = display.to_sheet(column, text, sheet["language"])
         plan.cells.clear()  # a first push holds every cell twice otherwise
         if rows:
             cells[tab_names[plan.table.key]] = rows
-    gateway.write_cells(spreadsheet, {t.title: t for t in tabs.values() if t is not None}, cells)
+    marks = {tab_names[p.table.key]: partial(sync_marks.requests, columns=column_maps[p.table.key], marks=p.marks)
+             for p in outcome.plans if p.marks}  # only rows whose status changed: a quiet cycle has none
+    formats = {tab_names[p.table.key]: display.column_formats(p.table, column_maps[p.table.key])
+               for p in outcome.plans}
+    gateway.write_cells(spreadsheet, {t.title: t for t in tabs.values() if t is not None}, cells, marks, formats)
     outcome.counts = records.apply(snapshot, outcome.plans, settings, now)
     return outcome

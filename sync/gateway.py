@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +17,7 @@ READ_PARAMS = {"valueRenderOption": "FORMULA", "dateTimeRenderOption": "SERIAL_N
 GROW_MARGIN = 100  # extra rows added with a growth so the next few cycles need none
 
 _open: dict[SheetSettings, Any] = {}
+_ids: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # open spreadsheet -> {tab title: sheetId}
 _lock = threading.Lock()
 
 
@@ -125,12 +128,17 @@ def formula_cells(spreadsheet, cells: dict[str, list[tuple[int, int]]]) -> dict[
 Row = dict[int, Any]  # column index -> value
 
 
-def write_cells(spreadsheet, tabs: dict[str, TabValues], cells: dict[str, dict[int, Row]]) -> int:
+def write_cells(spreadsheet, tabs: dict[str, TabValues], cells: dict[str, dict[int, Row]],
+                marks: Mapping[str, Callable[[int], list[dict]]] | None = None,
+                formats: Mapping[str, dict[int, dict]] | None = None) -> int:
     """Write {tab: {row number: {column index: value}}} in one RAW values.batchUpdate; grow tabs first if needed.
 
     Returns the number of API calls made. Only the given cells are written: runs of
     neighbouring cells in a row share a range, and consecutive rows with the same run share
     one block (a first push is then one range per tab, not one per row), so no other cell is touched.
+    Growth and `marks` ({tab: requests for its sheetId}, sync/marks.py) share the one layout
+    `spreadsheets.batchUpdate`, sent before the values; grown rows get the columns' number
+    `formats` ({tab: {column index: numberFormat}}) so new records read right too.
     """
     calls = 0
     growth = []
@@ -138,13 +146,9 @@ def write_cells(spreadsheet, tabs: dict[str, TabValues], cells: dict[str, dict[i
         tab = tabs[title]
         last_row = max(rows, default=0)
         if last_row > tab.grid_rows:
-            growth.append((title, last_row - tab.grid_rows + GROW_MARGIN))
-    if growth:
-        ids = titles(spreadsheet)
-        spreadsheet.batch_update({"requests": [
-            {"appendDimension": {"sheetId": ids[title], "dimension": "ROWS", "length": length}}
-            for title, length in growth]})
-        calls += 2
+            growth.append((title, tab.grid_rows, last_row - tab.grid_rows + GROW_MARGIN))
+    if growth or marks:
+        calls += _layout(spreadsheet, growth, marks or {}, formats or {})
     data = []
     for title, rows in cells.items():
         for first, last, start, end, values in _blocks(rows):
@@ -154,6 +158,42 @@ def write_cells(spreadsheet, tabs: dict[str, TabValues], cells: dict[str, dict[i
         spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
         calls += 1
     return calls
+
+
+def _layout(spreadsheet, growth: list[tuple[str, int, int]], marks: Mapping[str, Callable[[int], list[dict]]],
+            formats: Mapping[str, dict[int, dict]]) -> int:
+    """The cycle's one layout batchUpdate (plus a metadata read for the tabs' ids the first time)."""
+    calls, ids = 0, _ids.get(spreadsheet)
+    if ids is None or any(t not in ids for t, _r, _n in growth) or any(t not in ids for t in marks):
+        ids = _ids[spreadsheet] = titles(spreadsheet)
+        calls += 1
+    try:
+        spreadsheet.batch_update({"requests": _layout_requests(ids, growth, marks, formats)})
+    except SheetError as exc:
+        if calls or exc.code != 400 or "No grid with id" not in exc.message:
+            raise
+        # A tab recreated since its id was learnt (`sheet init` elsewhere): learn them again, once.
+        ids = _ids[spreadsheet] = titles(spreadsheet)
+        spreadsheet.batch_update({"requests": _layout_requests(ids, growth, marks, formats)})
+        calls += 2
+    return calls + 1
+
+
+def _layout_requests(ids: dict[str, int], growth: list[tuple[str, int, int]],
+                     marks: Mapping[str, Callable[[int], list[dict]]],
+                     formats: Mapping[str, dict[int, dict]]) -> list[dict]:
+    requests = []
+    for title, rows, length in growth:
+        requests.append({"appendDimension": {"sheetId": ids[title], "dimension": "ROWS", "length": length}})
+        requests += [{"repeatCell": {"range": {"sheetId": ids[title], "startRowIndex": rows,
+                                               "endRowIndex": rows + length, "startColumnIndex": col,
+                                               "endColumnIndex": col + 1},
+                                     "cell": {"userEnteredFormat": {"numberFormat": number_format}},
+                                     "fields": "userEnteredFormat.numberFormat"}}
+                     for col, number_format in sorted(formats.get(title, {}).items())]
+    for title, make in marks.items():
+        requests += make(ids[title])
+    return requests
 
 
 def _runs(row: Row) -> list[tuple[int, int]]:

@@ -70,6 +70,8 @@ class Plan:
     updates: dict[str, dict[str, str]] = field(default_factory=dict)  # ref -> changed fields
     archives: list[str] = field(default_factory=list)
     cells: dict[tuple[int, str], str] = field(default_factory=dict)  # (row, field) -> text
+    # Rows whose refused-cell marks must change: row -> {field: the note}; {} clears them (sync/marks.py).
+    marks: dict[int, dict[str, str]] = field(default_factory=dict)
     base: dict[str, dict[str, str] | None] = field(default_factory=dict)  # None: forget
     conflicts: list[Conflict] = field(default_factory=list)
     rejected: int = 0
@@ -101,7 +103,7 @@ def merge(tab: TabInput, rules: MergeRules) -> Plan:
         if number is None:
             number, next_row = next_row, next_row + 1
         for column in tab.table.all_columns:  # a new record from the panel joins the sheet
-            text = ref if column.field == ID else OK if column.field == STATUS else values.get(column.field, "")
+            text = ref if column.field == ID else "" if column.field == STATUS else values.get(column.field, "")
             if text != "":
                 plan.cells[(number, column.field)] = text
         plan.sheet_updated.add(ref)
@@ -134,7 +136,7 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
             "clear the ID to add it as a new %(noun)s", ref=ref, row=seen[ref], noun=_noun(table)))
     if errors:
         plan.rejected += 1
-        _status(plan, row, errors, [], changed=False)
+        _status(plan, row, errors, [], changed=False, reasons={ID: errors[0]})
         return
     seen[ref] = row.number
     if ref in tab.archived or (ref not in tab.database and ref in tab.base):
@@ -143,11 +145,13 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
             for column in table.all_columns:
                 if raw_text(row.values.get(column.field)) != "":
                     plan.cells[(row.number, column.field)] = ""
+            if is_problem(raw_text(row.values.get(STATUS))):
+                plan.marks[row.number] = {}  # a blanked row keeps no mark
             plan.base[ref] = None
             return
         plan.rejected += 1
-        _status(plan, row, [_("this %(noun)s is archived - restore it in the panel to edit it here",
-                              noun=_noun(table))], [], changed=False)
+        archived = _("this %(noun)s is archived - restore it in the panel to edit it here", noun=_noun(table))
+        _status(plan, row, [archived], [], changed=False, reasons={ID: archived})
         return
     if ref in tab.database:
         if row.formulas or ref in tab.open_conflicts or _notes_a_conflict(table, row) or not quiet(
@@ -199,6 +203,7 @@ def _create(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
     table = tab.table
     values: dict[str, str] = {}
     errors: list[str] = []
+    reasons: dict[str, str] = {}
     refused: set[str] = set()
     for column in table.columns:
         if column.read_only:
@@ -211,6 +216,7 @@ def _create(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
                 text = default
             else:
                 errors.append(_not_saved(exc))
+                reasons[column.field] = errors[-1]
                 refused.add(column.field)
                 # A field with a default (a stage) starts with it; the cell keeps what was typed.
                 text = table.create_defaults.get(column.field, "")
@@ -219,14 +225,14 @@ def _create(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
     if required:
         plan.rejected += 1
         errors.append(_("this %(noun)s was not created until the above is fixed", noun=_noun(table)))
-        _status(plan, row, errors, [], changed=False)
+        _status(plan, row, errors, [], changed=False, reasons=reasons)
         return
     values.update(rules.derive(values, set(values)))
     notices = _write_row(table, plan, row, values, refused, base=None)
     plan.creates[ref] = values
     plan.base[ref] = _synced(table, values)
     plan.rejected += bool(errors)
-    _status(plan, row, errors, notices, changed=True)
+    _status(plan, row, errors, notices, changed=True, reasons=reasons)
 
 
 def _required(table: Table, rules: MergeRules) -> set[str]:
@@ -251,6 +257,7 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
     base = None if adopted else tab.base.get(ref)  # so each differing value is a conflict...
     agreed: dict[str, str] = {}
     errors: list[str] = []
+    reasons: dict[str, str] = {}
     notices: list[str] = []
     refused: set[str] = set()
     conflicted = set(tab.open_conflicts.get(ref, ()))  # the note stays until an admin resolves it
@@ -273,6 +280,7 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
                     sheet = table.empty_means[name]
                 else:
                     errors.append(_not_saved(exc))
+                    reasons[name] = errors[-1]
                     refused.add(name)
                     agreed[name] = db_text  # the database keeps its value; the cell keeps the text
                     continue
@@ -302,7 +310,7 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
         plan.base[ref] = new_base
     plan.rejected += bool(errors)
     changed = bool(changes) or ref in plan.sheet_updated
-    _status(plan, row, errors, notices, changed)
+    _status(plan, row, errors, notices, changed, reasons)
 
 
 def _conflict_note(table: Table, name: str, kept: str) -> str:
@@ -343,7 +351,18 @@ def _write_row(table: Table, plan: Plan, row: SheetRow, values: dict[str, str], 
     return notices
 
 
-def _status(plan: Plan, row: SheetRow, errors: list[str], notices: list[str], changed: bool) -> None:
+def is_problem(status: str) -> bool:
+    """Whether a status says something was not saved (a clean row says nothing; a notice starts "ok - ")."""
+    return bool(status.strip()) and not status.startswith(OK)
+
+
+def _status(plan: Plan, row: SheetRow, errors: list[str], notices: list[str], changed: bool,
+            reasons: dict[str, str] | None = None) -> None:
+    """The row's status, and its cell marks when the status changes (reasons: field -> why refused).
+
+    Marks change only with the status: a status that stays means its marks are already there,
+    so a quiet cycle plans no formatting. A status that stops being a problem clears them.
+    """
     current = raw_text(row.values.get(STATUS))
     if errors:
         text = "; ".join(errors + notices)
@@ -352,8 +371,12 @@ def _status(plan: Plan, row: SheetRow, errors: list[str], notices: list[str], ch
     elif current.startswith(f"{OK} - ") and not changed and not _notes_a_conflict(plan.table, row):
         text = current  # a one-off notice stays until the row changes again
     else:
-        text = OK
+        text = ""  # a clean row says nothing, so the rows that need a look stand out
     if len(text) > STATUS_LIMIT:
         text = text[:STATUS_LIMIT - 3] + "..."
     if text != current:
         plan.cells[(row.number, STATUS)] = text
+        if errors:
+            plan.marks[row.number] = {**(reasons or {}), STATUS: ""}
+        elif is_problem(current):
+            plan.marks[row.number] = {}

@@ -36,7 +36,8 @@ class QuietRows:
         derived = self.derive(dict(database), set())
         if any(database.get(name, "") != text for name, text in derived.items()):
             return False
-        # ...and the status must be one the full merge would leave as it is.
+        # ...and the status must be one the full merge would leave as it is (a clean row's is
+        # empty; an "ok" from before clean rows said nothing is cleared by the full merge).
         status = raw_text(values.get(STATUS))
-        return (status == OK or (status.startswith(f"{OK} - ") and ref not in sheet_updated)) \
+        return (status == "" or (status.startswith(f"{OK} - ") and ref not in sheet_updated)) \
             and len(status) <= self.status_limit
