@@ -31,11 +31,12 @@ def create_app(test_config: dict | None = None, settings: dict | None = None) ->
     # Always wrapped: with no proxy configured, forwarded headers are dropped, never believed.
     app.wsgi_app = TrustedProxies(app.wsgi_app, settings["app"].get("trusted_proxies", []))
 
-    from . import admin, auth, cli, clock, db, i18n, security
+    from . import admin, auth, cli, clock, db, errors, i18n, security
     clock.init_app(app)
     i18n.init_app(app)
     db.init_app(app)
     security.init_app(app)
+    errors.init_app(app)
     auth.init_app(app)
     admin.init_app(app)
     cli.init_app(app)

@@ -15,6 +15,7 @@ from .. import clock
 from ..db import db
 from ..i18n import _
 from ..redirects import guard_flask_admin
+from .filters import ArchivedFilter
 
 # A search is a few words typed by a person; more would build a query too deep to run.
 MAX_SEARCH_WORDS = 20
@@ -106,11 +107,55 @@ class SecureModelView(AccessMixin, ModelView):
     column_type_formatters = LIST_FORMATTERS
     column_type_formatters_detail = DETAIL_FORMATTERS
 
+    # Bulk actions in the order people reach for them (the stock order is alphabetical);
+    # actions not named here follow in their declared order.
+    action_order: tuple[str, ...] = ()
+
     def scoped(self, query):
         return query
 
+    def init_actions(self) -> None:
+        super().init_actions()
+        rank = {name: index for index, name in enumerate(self.action_order)}
+        self._actions.sort(key=lambda pair: rank.get(pair[0], len(rank)))
+
+    def archive_shown(self) -> str | None:
+        """What the list's Archived filter asks for ("only", "all"), or None on a working list."""
+        for index, _name, value in self._get_list_filter_args() or ():
+            if isinstance(self._filters[index], ArchivedFilter):
+                return value
+        return None
+
+    def get_actions_list(self):
+        # Restore is offered where archived records are listed, Archive where working ones are;
+        # both stay allowed when posted, so a list opened before a change still works.
+        actions, confirmations = super().get_actions_list()
+        shown = self.archive_shown()
+        hidden = {"restore"} if shown is None else {"archive"} if shown == "only" else set()
+        return ([pair for pair in actions if pair[0] not in hidden],
+                {name: text for name, text in confirmations.items() if name not in hidden})
+
+    def search_placeholder(self) -> str | None:
+        """Which columns the search box looks in, in the reader's words (the stock one says "None")."""
+        names = [field.name for field in self._search_fields or ()] + list(self.related_search)
+        if not names:
+            return None
+        labels = [str(self.get_column_name(name)) for name in names]
+        return _("Search: %(columns)s", columns=", ".join(dict.fromkeys(labels)))
+
     def base_query(self):
         return self.model.select()
+
+    def get_form(self):
+        # Fields a subclass replaces after scaffolding (the rule fields) would otherwise come
+        # last, whatever `form_columns` says: put every field back in the declared order.
+        form_class = super().get_form()
+        for position, name in enumerate(self.form_columns or ()):
+            field = getattr(form_class, name, None)
+            if field is not None and hasattr(field, "creation_counter"):
+                field.creation_counter = position - len(self.form_columns)
+        form_class._unbound_fields = None  # WTForms sorts the fields again on next use
+        return form_class
 
     def get_query(self):
         return self.scoped(self.base_query())

@@ -77,6 +77,7 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
                          "industry": lambda v, c, m, n: m.industry.name if m.industry_id else ""}
     details_template = "admin/customer_details.html"
     edit_template = "admin/customer_edit.html"
+    action_order = ("assign_owner", *(f"stage_{stage}" for stage in rules.STAGES), "archive", "restore")
 
     def __init__(self, *args, **kwargs):
         self.related_search = {"owner": owner_search}
