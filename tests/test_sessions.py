@@ -140,3 +140,19 @@ def test_signed_in_pages_and_downloads_are_not_stored(client, auth, path):
 
 def test_the_sign_in_page_may_be_cached_as_usual(client):
     assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+
+
+def test_a_database_from_before_step_6_gets_sign_ins_and_the_first_change_flag(app, auth):
+    from playhouse.migrate import migrate as run
+
+    from backoffice import migrations
+    from backoffice.db import db
+    db.drop_tables([SignIn])
+    run(migrations._migrator().drop_column("user", "must_change_password"))
+    migrations.SchemaVersion.delete().execute()
+    migrations.SchemaVersion.create(version=5)
+    assert "migrated to version 6: sign-ins that can be ended, and a password change at first sign-in" \
+        in migrations.migrate()
+    assert "must_change_password" in {c.name for c in db.get_columns("user")}
+    make_user()
+    assert auth.login().status_code == 302 and SignIn.select().count() == 1

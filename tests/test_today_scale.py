@@ -162,8 +162,9 @@ def test_a_database_at_version_3_gets_steps_4_and_5(app):
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
     migrations.SchemaVersion.delete().execute()
     migrations.SchemaVersion.create(version=3)  # a database made before step 4
-    assert migrations.migrate() == ["migrated to version 4: indexes for the Today page",
-                                    "migrated to version 5: index for the Today page's plans lists"]
+    # Later steps follow; each leaves a schema that already has its change as it was.
+    assert migrations.migrate()[:2] == ["migrated to version 4: indexes for the Today page",
+                                        "migrated to version 5: index for the Today page's plans lists"]
     assert INDEX_NAMES | TODAY_INDEXES <= _index_names("customer", "interaction", "care_plan")
     assert migrations.migrate() == []
 
