@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from werkzeug.wrappers import Request, Response
 
 from . import batch, drive, metadata, values_api
-from .errors import ApiError, bad_request, not_found
+from .errors import ApiError, api_disabled, bad_request, not_found, permission_denied
 
 if TYPE_CHECKING:
     from .server import EmulatorServer
@@ -232,6 +232,9 @@ class Dispatcher:
                 503: "The service is currently unavailable.",
             }[code]
             raise ApiError(code, message)
+        if fault is not None and fault.kind in ("403", "api_disabled"):
+            raise permission_denied() if fault.kind == "403" else api_disabled(
+                "drive.googleapis.com" if route.kind.startswith("drive.") else "sheets.googleapis.com")
         if fault is not None and fault.kind == "delay":
             ctl.wait(fault.seconds)
         if route.bucket is not None:

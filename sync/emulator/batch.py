@@ -6,7 +6,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from . import fieldmask, grid
+from . import conditional, fieldmask, grid
 from .errors import ApiError, bad_request
 from .model import Book, Evaluator, Sheet
 
@@ -198,13 +198,15 @@ def _apply_cell(
         sub = None if mask is None else mask.get(api_name, mask.get("*"))
         if mask is not None and sub is None:
             continue
-        if api_name not in data:
-            cell.pop(stored, None)
-        elif api_name == "userEnteredFormat" and sub is not None and not fieldmask._is_whole(sub):
+        if api_name == "userEnteredFormat" and sub is not None and not fieldmask._is_whole(sub):
+            # Only the masked parts change: "userEnteredFormat.backgroundColor" with no format
+            # given clears the background and keeps the number format, as Sheets does.
             fmt = cell.setdefault("fmt", {})
-            fieldmask.update(fmt, data[api_name], sub)
+            fieldmask.update(fmt, data.get(api_name) or {}, sub)
             if not fmt:
                 cell.pop("fmt")
+        elif api_name not in data:
+            cell.pop(stored, None)
         else:
             cell[stored] = copy.deepcopy(data[api_name])
     if not cell:
@@ -260,6 +262,7 @@ HANDLERS: dict[str, Handler] = {
     "updateCells": update_cells,
     "repeatCell": repeat_cell,
     "sortRange": sort_range,
+    **conditional.HANDLERS,
 }
 
 

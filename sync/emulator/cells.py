@@ -78,7 +78,13 @@ def _parse_date(text: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
 
 
 def set_input(cell: Cell, value: Any, user_entered: bool) -> None:
-    """Apply one written value to a stored cell (formats other than dates are kept)."""
+    """Apply one written value to a stored cell (formats other than dates are kept).
+
+    A cell formatted as plain text (numberFormat TEXT) keeps typed text as text, as Sheets
+    does: 13800138000 typed there stays "13800138000", not a number."""
+    as_text = ((cell.get("fmt") or {}).get("numberFormat") or {}).get("type") == "TEXT"
+    if user_entered and as_text and isinstance(value, str) and not value.startswith("="):
+        user_entered, value = False, value[1:] if value.startswith("'") else value
     uv, number_format = parse_input(value, user_entered)
     if uv is None:
         cell.pop("uv", None)

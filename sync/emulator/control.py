@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import ApiError
 
-FAULT_KINDS = ("429", "500", "503", "delay", "ambiguous_503", "ambiguous_drop")
+FAULT_KINDS = ("429", "500", "503", "delay", "ambiguous_503", "ambiguous_drop", "403", "api_disabled")
 QUOTA_WINDOW = 60.0
 
 
@@ -72,7 +72,8 @@ class Fault:
 
     'delay' holds the reply for `seconds` (past the client's timeout) and then serves it;
     'ambiguous_503' applies a write and answers 503; 'ambiguous_drop' applies it and drops the
-    connection without a reply.
+    connection without a reply. '403' answers as a spreadsheet not shared with the caller,
+    'api_disabled' as the Sheets API not enabled in the caller's project (both 403, nothing applied).
     """
 
     kind: str

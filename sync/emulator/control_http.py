@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -83,6 +84,13 @@ class ControlApp:
         if path == "quota" and method == "POST":
             per_minute = body.get("perMinute")
             srv.set_quota(None if per_minute is None else int(per_minute))
+            return json_response({})
+        if path == "today" and method == "POST":
+            day = body.get("date")
+            try:
+                srv.set_today(dt.date.fromisoformat(day) if day else None)
+            except (TypeError, ValueError):
+                raise bad_request(f"today: expected a date as YYYY-MM-DD or null, got {day!r}") from None
             return json_response({})
         if path == "clock" and method == "POST":
             srv.advance_clock(float(body.get("advance", 0)))

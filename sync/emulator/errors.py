@@ -21,11 +21,13 @@ STATUS_BY_CODE: dict[int, str] = {
 class ApiError(Exception):
     """An error answered to the client as Google's `{"error": {...}}` envelope."""
 
-    def __init__(self, code: int, message: str, status: str | None = None) -> None:
+    def __init__(self, code: int, message: str, status: str | None = None,
+                 extra: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status or STATUS_BY_CODE.get(code, "UNKNOWN")
+        self.extra = extra or []  # `details` given outright (ErrorInfo of a disabled API)
 
     def envelope(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}
@@ -40,6 +42,8 @@ class ApiError(Exception):
         Only the JSON-decoding layer adds them ("Invalid JSON payload received. …" and
         "Invalid value at '…'"); errors the Sheets service itself raises have none.
         """
+        if self.extra:
+            return self.extra
         if self.code != 400 or not self.message.startswith(("Invalid JSON payload received", "Invalid value at")):
             return []
         violation: dict[str, Any] = {"description": self.message}
@@ -59,3 +63,26 @@ def not_found(message: str = "Requested entity was not found.") -> ApiError:
 
 def unable_to_parse(range_text: str) -> ApiError:
     return ApiError(400, f"Unable to parse range: {range_text}")
+
+
+PROJECT = "123456789012"  # the project number a disabled API's error names
+
+
+def permission_denied() -> ApiError:
+    """A spreadsheet that exists but is not shared with the caller, worded as Google does."""
+    return ApiError(403, "The caller does not have permission")
+
+
+def api_disabled(service: str = "sheets.googleapis.com") -> ApiError:
+    """The Sheets API not enabled in the caller's Cloud project: 403 with Google's ErrorInfo."""
+    url = f"https://console.developers.google.com/apis/api/{service}/overview?project={PROJECT}"
+    name = "Google Sheets API" if service.startswith("sheets") else "Google Drive API"
+    message = (f"{name} has not been used in project {PROJECT} before or it is disabled. Enable it by "
+               f"visiting {url} then retry. If you enabled this API recently, wait a few minutes for the "
+               "action to propagate to our systems and retry.")
+    return ApiError(403, message, extra=[
+        {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED",
+         "domain": "googleapis.com",
+         "metadata": {"consumer": f"projects/{PROJECT}", "service": service, "activationUrl": url}},
+        {"@type": "type.googleapis.com/google.rpc.Help",
+         "links": [{"description": "Google developers console API activation", "url": url}]}])

@@ -1,4 +1,5 @@
-"""A deliberately small formula evaluator: arithmetic, comparisons, &, cell refs, SUM."""
+"""A deliberately small formula evaluator: arithmetic, comparisons, &, cell refs, SUM, and the
+functions conditional formats use (AND, OR, NOT, IF, ISNUMBER, ISBLANK, ISTEXT, TODAY)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .a1 import letters_to_col, split_sheet
+from .a1 import col_to_letters, letters_to_col, split_sheet
 
 Scalar = str | float | bool | None
 
@@ -52,7 +53,8 @@ def _parse_error() -> FormulaError:
 
 
 class _Parser:
-    def __init__(self, text: str, lookup: Lookup, range_lookup: RangeLookup) -> None:
+    def __init__(self, text: str, lookup: Lookup, range_lookup: RangeLookup,
+                 today: Callable[[], float] | None = None) -> None:
         self.tokens: list[tuple[str, str]] = []
         pos = 0
         text = text.rstrip()
@@ -66,6 +68,7 @@ class _Parser:
         self.i = 0
         self.lookup = lookup
         self.range_lookup = range_lookup
+        self.today = today
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -94,7 +97,7 @@ class _Parser:
         ):
             self.take()
             right = self.concat()
-            a, b = _num(left), _num(right)
+            a, b = _comparable(left, right)
             left = {"=": a == b, "<>": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[
                 tok[1]
             ]
@@ -172,6 +175,8 @@ class _Parser:
         raise _Fail(_parse_error())
 
     def call(self, upper: str, name: str) -> Scalar:
+        if upper in _FUNCTIONS:
+            return self.function(upper)
         if upper != "SUM":  # Sheets reports an unknown name before looking at its arguments
             raise _Fail(_name_error(name))
         self.expect("(")
@@ -197,6 +202,104 @@ class _Parser:
                 return total
             if tok != ("op", ","):
                 raise _Fail(_parse_error())
+
+
+    def function(self, upper: str) -> Scalar:
+        self.expect("(")
+        args: list[Scalar] = []
+        if self.peek() != ("op", ")"):
+            while True:
+                args.append(self.comparison())
+                if self.peek() != ("op", ","):
+                    break
+                self.take()
+        self.expect(")")
+        low, high = _FUNCTIONS[upper]
+        if not low <= len(args) <= high:
+            raise _Fail(FormulaError("#N/A", "N_A", f"Wrong number of arguments to {upper}."))
+        if upper == "TODAY":
+            if self.today is None:
+                raise _Fail(_name_error("TODAY"))
+            return self.today()
+        if upper == "AND":
+            return all(_truth(a) for a in args)
+        if upper == "OR":
+            return any(_truth(a) for a in args)
+        if upper == "NOT":
+            return not _truth(args[0])
+        if upper == "IF":
+            chosen = args[1] if _truth(args[0]) else (args[2] if len(args) > 2 else False)
+            return chosen
+        if upper == "ISNUMBER":
+            return isinstance(args[0], float) and not isinstance(args[0], bool)
+        if upper == "ISTEXT":
+            return isinstance(args[0], str)
+        return args[0] is None  # ISBLANK: an empty cell, not "" typed
+
+
+_FUNCTIONS = {"TODAY": (0, 0), "AND": (1, 255), "OR": (1, 255), "NOT": (1, 1), "IF": (2, 3),
+              "ISNUMBER": (1, 1), "ISTEXT": (1, 1), "ISBLANK": (1, 1)}
+
+
+def _truth(value: Scalar) -> bool:
+    if isinstance(value, str):
+        if value.upper() in ("TRUE", "FALSE"):
+            return value.upper() == "TRUE"
+        if value == "":
+            return False
+    return bool(_num(value))
+
+
+def _comparable(a: Scalar, b: Scalar) -> tuple[tuple[int, object], tuple[int, object]]:
+    """Sheets' comparison: an empty cell is "" beside text, 0 beside a number, FALSE beside a
+    boolean; text compares without case; across types numbers < text < booleans."""
+    if a is None:
+        a = "" if isinstance(b, str) else False if isinstance(b, bool) else 0.0
+    if b is None:
+        b = "" if isinstance(a, str) else False if isinstance(a, bool) else 0.0
+
+    def key(v: Scalar) -> tuple[int, object]:
+        if isinstance(v, bool):
+            return (2, v)
+        if isinstance(v, float | int):
+            return (0, float(v))
+        return (1, str(v).lower())
+
+    return key(a), key(b)
+
+
+def shift(formula: str, rows: int, cols: int) -> str:
+    """The formula as it applies `rows` down and `cols` right of where it was written: relative
+    references move, `$`-anchored parts stay (how a conditional format's formula reads each cell)."""
+    if not rows and not cols:
+        return formula
+    out, pos = [], 0
+    text = formula
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            return formula  # unparseable: left for the evaluator to report
+        if m.lastgroup == "ref":
+            ref = m.group("ref")
+            cut = ref.rfind("!") + 1  # the sheet's name, if any, stays as it is
+            moved = _REF_SHIFT.sub(lambda p: _shifted(p, rows, cols), ref[cut:])
+            out.append(text[pos:m.start("ref")] + ref[:cut] + moved)
+        else:
+            out.append(m.group(0))
+        pos = m.end()
+    return "".join(out)
+
+
+_REF_SHIFT = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)")
+
+
+def _shifted(m: re.Match[str], rows: int, cols: int) -> str:
+    dollar_col, letters, dollar_row, number = m.groups()
+    col = letters_to_col(letters) + (0 if dollar_col else cols)
+    row = int(number) + (0 if dollar_row else rows)
+    if col < 0 or row < 1:
+        return "#REF!"
+    return f"{dollar_col}{col_to_letters(col)}{dollar_row}{row}"
 
 
 def _ref_cell(ref: str) -> tuple[int, int]:
@@ -242,10 +345,12 @@ def format_general(value: float) -> str:
     return f"{value:.15g}"
 
 
-def evaluate(formula: str, lookup: Lookup, range_lookup: RangeLookup) -> Scalar | FormulaError:
-    """Evaluate '=…'; unsupported functions give #NAME? as Sheets does for unknown names."""
+def evaluate(formula: str, lookup: Lookup, range_lookup: RangeLookup,
+             today: Callable[[], float] | None = None) -> Scalar | FormulaError:
+    """Evaluate '=…'; unsupported functions give #NAME? as Sheets does for unknown names.
+    `today` gives TODAY()'s serial number (the spreadsheet's date in its time zone)."""
     try:
-        return _Parser(formula.lstrip("="), lookup, range_lookup).parse()
+        return _Parser(formula.lstrip("="), lookup, range_lookup, today).parse()
     except _Fail as fail:
         return fail.err
     except (OverflowError, ZeroDivisionError):

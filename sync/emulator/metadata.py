@@ -7,6 +7,7 @@ from typing import Any
 
 from . import fieldmask
 from .cells import Cell, extended, formatted
+from .conditional import Formatter
 from .model import Book, Evaluator, Sheet
 from .values_api import flag
 
@@ -14,8 +15,11 @@ ROW_PIXELS = 21
 COLUMN_PIXELS = 100
 
 
-def cell_data(ev: Evaluator, sheet: Sheet, row: int, col: int, cell: Cell) -> dict[str, Any]:
-    """One CellData; formats, notes and validation are echoed back, not rendered."""
+def cell_data(ev: Evaluator, sheet: Sheet, row: int, col: int, cell: Cell,
+              formatter: Formatter | None = None) -> dict[str, Any]:
+    """One CellData; formats, notes and validation are echoed back. effectiveFormat is the
+    entered format with the first conditional format that holds laid over it (Google fills in
+    its defaults too; only what was set or matched is given here)."""
     out: dict[str, Any] = {}
     if cell.get("uv"):
         out["userEnteredValue"] = cell["uv"]
@@ -26,6 +30,9 @@ def cell_data(ev: Evaluator, sheet: Sheet, row: int, col: int, cell: Cell) -> di
         out["formattedValue"] = formatted(value, cell)
     if cell.get("fmt"):
         out["userEnteredFormat"] = cell["fmt"]
+    effective = (formatter or Formatter(ev.book, ev)).format_of(sheet, row, col)
+    if effective:
+        out["effectiveFormat"] = effective
     if cell.get("note"):
         out["note"] = cell["note"]
     if cell.get("dv"):
@@ -36,9 +43,10 @@ def cell_data(ev: Evaluator, sheet: Sheet, row: int, col: int, cell: Cell) -> di
 def grid_data(ev: Evaluator, sheet: Sheet, bounds: tuple[int, int, int, int]) -> dict[str, Any]:
     r0, r1, c0, c1 = bounds
     rows: dict[int, dict[int, dict[str, Any]]] = {}
+    formatter = Formatter(ev.book, ev)
     for (r, c), cell in list(sheet.cells.items()):
         if r0 <= r < r1 and c0 <= c < c1:
-            data = cell_data(ev, sheet, r, c, cell)
+            data = cell_data(ev, sheet, r, c, cell, formatter)
             if data:
                 rows.setdefault(r - r0, {})[c - c0] = data
     out: dict[str, Any] = {}
@@ -68,6 +76,8 @@ def sheet_json(
         out["data"] = [grid_data(ev, sheet, b) for b in data_bounds]
     if sheet.protected:
         out["protectedRanges"] = copy.deepcopy(sheet.protected)
+    if sheet.conditional:
+        out["conditionalFormats"] = copy.deepcopy(sheet.conditional)
     return out
 
 

@@ -6,14 +6,16 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import a1
-from .cells import Cell, literal
+from .cells import EPOCH, Cell, literal
 from .errors import bad_request, unable_to_parse
 from .formula import FormulaError, Scalar, evaluate
 
 DEFAULT_ROWS = 1000
 DEFAULT_COLS = 26
+EPOCH_DATE = EPOCH.date()
 
 
 def now_rfc3339() -> str:
@@ -25,6 +27,7 @@ class Sheet:
     props: dict[str, Any]
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     protected: list[dict[str, Any]] = field(default_factory=list)
+    conditional: list[dict[str, Any]] = field(default_factory=list)  # ConditionalFormatRules, in order
 
     @property
     def id(self) -> int:
@@ -56,12 +59,14 @@ class Sheet:
 
     def to_json(self) -> dict[str, Any]:
         cells = [[r, c, cell] for (r, c), cell in sorted(self.cells.items()) if cell]
-        return {"properties": self.props, "cells": cells, "protectedRanges": self.protected}
+        return {"properties": self.props, "cells": cells, "protectedRanges": self.protected,
+                "conditionalFormats": self.conditional}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Sheet:
         cells = {(int(r), int(c)): cell for r, c, cell in data.get("cells", [])}
-        return cls(data["properties"], cells, data.get("protectedRanges", []))
+        return cls(data["properties"], cells, data.get("protectedRanges", []),
+                   data.get("conditionalFormats", []))
 
 
 @dataclass
@@ -73,6 +78,18 @@ class Book:
     sheets: list[Sheet] = field(default_factory=list)
     created: str = field(default_factory=now_rfc3339)
     modified: str = field(default_factory=now_rfc3339)
+    fixed_today: dt.date | None = field(default=None, compare=False)  # a test's TODAY(); never saved
+
+    def today(self) -> float:
+        """TODAY() as a serial number: the date in the spreadsheet's time zone, as Google has it."""
+        day = self.fixed_today
+        if day is None:
+            try:
+                zone = ZoneInfo(str(self.props.get("timeZone") or "Etc/GMT"))
+            except (ZoneInfoNotFoundError, ValueError):
+                zone = ZoneInfo("Etc/GMT")
+            day = dt.datetime.now(zone).date()
+        return float((day - EPOCH_DATE).days)
 
     @classmethod
     def new(cls, spreadsheet_id: str, title: str) -> Book:
@@ -213,7 +230,8 @@ class Evaluator:
             return FormulaError("#REF!", "REF", "Circular dependency detected.")
         self.active.add(key)
         try:
-            result = evaluate(uv["formulaValue"], self._lookup(sheet), self._range_lookup(sheet))
+            result = evaluate(uv["formulaValue"], self._lookup(sheet), self._range_lookup(sheet),
+                              self.book.today)
         finally:
             self.active.discard(key)
         # A formula's empty result reads as 0 in Sheets when it references an empty cell.

@@ -10,8 +10,9 @@ from werkzeug.wrappers import Response
 
 from . import a1, grid
 from .cells import formatted
+from .conditional import Formatter
 from .errors import not_found
-from .model import Evaluator
+from .model import Evaluator, Sheet
 
 if TYPE_CHECKING:
     from .server import EmulatorServer
@@ -34,6 +35,27 @@ def _layout(title: str, body: str, token: str | None = None) -> Response:
 {body}
 </body></html>"""
     return Response(html, content_type="text/html; charset=utf-8")
+
+
+def _hex(color: dict) -> str:
+    return "#" + "".join(f"{round(float(color.get(k, 0)) * 255):02x}" for k in ("red", "green", "blue"))
+
+
+def _looks(formatter: Formatter, sheet: Sheet, rows: int, cols: int) -> dict[tuple[int, int], str]:
+    """Extra attributes of the shown cells: the background (entered or conditional, applied by the
+    page's script, since a strict CSP forbids inline styles) and the note, shown on hover."""
+    out: dict[tuple[int, int], str] = {}
+    for r in range(rows):
+        for c in range(cols):
+            fmt = formatter.format_of(sheet, r, c) or {}
+            color = (fmt.get("backgroundColorStyle") or {}).get("rgbColor") or fmt.get("backgroundColor")
+            note = (sheet.cells.get((r, c)) or {}).get("note")
+            extra = f' data-bg="{_hex(color)}"' if color and _hex(color) != "#ffffff" else ""
+            if note:
+                extra += f' class="has-note" data-note="{escape(note)}" title="{escape(note)}"'
+            if extra:
+                out[(r, c)] = extra
+    return out
 
 
 def index(srv: EmulatorServer) -> Response:
@@ -60,6 +82,8 @@ def sheet(srv: EmulatorServer, spreadsheet_id: str, tab: str | None) -> Response
         cols = min(current.cols, max(data_cols + 1, MIN_COLS))
         header_rows = int(current.grid.get("frozenRowCount") or 1)
         cells: dict[tuple[int, int], tuple[str, str]] = {}
+        looks = _looks(Formatter(book, ev), current, rows, cols)
+        frozen_cols = int(current.grid.get("frozenColumnCount") or 0)
         raw = grid.read(ev, current, (0, rows, 0, cols), option="FORMULA")
         for (r, c), cell in current.cells.items():
             if r < rows and c < cols and cell.get("uv"):
@@ -84,7 +108,7 @@ def sheet(srv: EmulatorServer, spreadsheet_id: str, tab: str | None) -> Response
     for r in range(rows):
         tds = "".join(
             f'<td id="cell-{r + 1}-{c + 1}" data-row="{r + 1}" data-col="{c + 1}" data-raw="{escape(cells.get((r, c), ("", ""))[1])}"'
-            f' tabindex="0">{escape(cells.get((r, c), ("", ""))[0])}</td>'
+            f' tabindex="0"{looks.get((r, c), "")}>{escape(cells.get((r, c), ("", ""))[0])}</td>'
             for c in range(cols)
         )
         body_rows.append(
@@ -100,7 +124,8 @@ def sheet(srv: EmulatorServer, spreadsheet_id: str, tab: str | None) -> Response
 <ul class="tabs">{tabs}</ul>
 <p id="status" role="status" aria-live="polite"></p>
 <table id="grid" data-spreadsheet-id="{escape(spreadsheet_id)}" data-sheet-id="{sheet_id}"
-  data-sheet-title="{escape(sheet_title)}" data-header-rows="{header_rows}" data-columns="{cols}">
+  data-sheet-title="{escape(sheet_title)}" data-header-rows="{header_rows}" data-columns="{cols}"
+  data-frozen-columns="{frozen_cols}">
 <thead><tr><th></th>{head}</tr></thead>
 <tbody>{"".join(body_rows)}</tbody>
 </table>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -135,6 +136,10 @@ class EmulatorServer:
     ) -> None:
         """Queue a fault for the next `times` requests (of kind `match`, or any)."""
         self.controls.add_fault(Fault(kind, times, seconds, match))
+
+    def set_today(self, day: dt.date | None) -> None:
+        """Fix the date TODAY() gives in every spreadsheet (None: each one's real date in its time zone)."""
+        self.store.set_today(day)
 
     def set_latency(self, ms: float) -> None:
         self.controls.latency = ms / 1000.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import os
 import secrets
@@ -29,9 +30,17 @@ class Store:
     def __init__(self, data_file: str | os.PathLike[str] | None = None) -> None:
         self.lock = threading.RLock()
         self.books: dict[str, Book] = {}
+        self.today: dt.date | None = None  # TODAY() for every spreadsheet, set by a test
         self.data_file = Path(data_file) if data_file else None
         if self.data_file and self.data_file.exists():
             self.load()
+
+    def set_today(self, day: dt.date | None) -> None:
+        """Fix TODAY() (None: the real date in each spreadsheet's time zone)."""
+        with self.lock:
+            self.today = day
+            for book in self.books.values():
+                book.fixed_today = day
 
     def book(self, spreadsheet_id: str) -> Book:
         book = self.books.get(spreadsheet_id)
@@ -56,6 +65,7 @@ class Store:
         with self.lock:
             sid = spreadsheet_id or new_spreadsheet_id()
             book = Book.new(sid, title)
+            book.fixed_today = self.today
             self.books[sid] = book
             self.save()
             return book
@@ -87,3 +97,5 @@ class Store:
             data: dict[str, Any] = json.load(fh)
         with self.lock:
             self.books = {b["id"]: Book.from_json(b) for b in data.get("spreadsheets", [])}
+            for book in self.books.values():
+                book.fixed_today = self.today

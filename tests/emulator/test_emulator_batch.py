@@ -78,6 +78,9 @@ def test_grid_data_for_ranges(sh: Any, emulator: EmulatorServer) -> None:
                     "userEnteredFormat": {
                         "numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}
                     },
+                    "effectiveFormat": {
+                        "numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}
+                    },
                 },
             ]
         },

@@ -14,6 +14,11 @@
   const headers = { "Content-Type": "application/json" };
   if (tokenMeta) headers["X-Emulator-Token"] = tokenMeta.content;
 
+  // Backgrounds (entered or from conditional formats) come as data-bg: the CSP allows no inline styles.
+  grid.querySelectorAll("td[data-bg]").forEach(function (td) {
+    td.style.backgroundColor = td.dataset.bg;
+  });
+
   function quoted(name) {
     return "'" + name.replace(/'/g, "''") + "'";
   }
