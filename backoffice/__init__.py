@@ -32,9 +32,11 @@ def create_app(test_config: dict | None = None, settings: dict | None = None) ->
     app.wsgi_app = TrustedProxies(app.wsgi_app, settings["app"].get("trusted_proxies", []))
 
     from . import admin, auth, cli, clock, db, errors, i18n, security
+    from .queue import init_queue
     clock.init_app(app)
     i18n.init_app(app)
     db.init_app(app)
+    init_queue(settings)  # the panel queues tasks; the worker calls it too
     security.init_app(app)
     errors.init_app(app)
     auth.init_app(app)

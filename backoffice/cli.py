@@ -24,7 +24,7 @@ def _create_app():
 def cli():
     """Customer-care back-office.
 
-    The sheet sync's commands (sync, worker, sheet, run) join this group as plugins
+    The sheet sync's commands (sync, sheet, run) join this group as plugins
     (entry points in the `flask.commands` group), so this package never imports `sync`.
     """
 
@@ -103,6 +103,21 @@ cli.add_command(restore_command)
 from .notify.commands import notify_group  # noqa: E402
 
 cli.add_command(notify_group)
+
+
+@cli.command("worker")
+@click.option("--workers", type=int, default=None, help="Worker threads (default: queue.workers).")
+def worker_command(workers):
+    """Run the task queue consumer: every periodic and queued task (of extensions too)."""
+    from . import worker
+    try:
+        settings = config.load()
+    except config.ConfigError as exc:
+        click.echo(f"Configuration error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"worker: queue {settings['queue']['url']}, "
+               f"{workers or settings['queue']['workers']} threads", err=True)
+    worker.run(settings, workers)
 
 
 def init_app(app) -> None:

@@ -1,6 +1,8 @@
 """The deferred database, initialised from settings by the web app, the worker and the CLI."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
@@ -35,6 +37,20 @@ def init_database(url: str):
     database = make_database(url)
     db.initialize(database)
     return database
+
+
+@contextmanager
+def connected() -> Iterator[None]:
+    """A task's connection: a worker opens and closes its own; inline (tests, the command line,
+    immediate mode) the task reuses the one already open and leaves it open."""
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        yield
+    finally:
+        if opened:
+            db.close()
 
 
 def init_app(app) -> None:

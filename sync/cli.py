@@ -1,4 +1,4 @@
-"""The sync's commands, which the `backoffice` command finds as plugins: sync, worker, sheet init."""
+"""The sync's commands, which the `backoffice` command finds as plugins: sync and sheet init."""
 from __future__ import annotations
 
 import click
@@ -61,25 +61,3 @@ def sheet_init_command():
         raise click.ClickException(f"the sheet could not be laid out: {exc.message}") from None
     for line in done or ["the sheet's layout is already right"]:
         click.echo(line)
-
-
-@click.command("worker")
-@click.option("--workers", type=int, default=None, help="Worker threads (default: queue.workers).")
-def worker_command(workers):
-    """Run the task queue consumer: the periodic sync, save-triggered syncs and care tasks."""
-    import logging
-
-    from backoffice.queue import huey, settings
-
-    from . import tasks  # noqa: F401 - registers the sync tasks
-    try:
-        from backoffice.care import tasks as care_tasks  # noqa: F401 - registers the care tasks
-    except ImportError:
-        pass
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    click.echo(f"worker: queue {settings['queue']['url']}, sync every "
-               f"{settings['sheet']['interval_seconds']} s", err=True)
-    consumer = huey.create_consumer(workers=workers or settings["queue"]["workers"],
-                                    worker_type="thread", periodic=True, check_worker_health=True)
-    consumer.run()
-

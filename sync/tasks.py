@@ -11,6 +11,7 @@ from typing import Any
 
 from huey import crontab
 
+from backoffice.db import connected
 from backoffice.queue import huey, settings
 
 SOON_KEY = "sheet-sync-soon"  # present while a save-triggered cycle is queued
@@ -27,18 +28,15 @@ def _every(interval_seconds: float) -> crontab:
     return crontab(minute="*" if minutes == 1 else f"*/{minutes}")
 
 
-def _run(trigger: str, config: dict | None = None) -> dict[str, Any]:
-    from backoffice.db import db
+def _due(timestamp) -> bool:
+    """Read at each tick, not at import: the interval comes from the settings the queue was given."""
+    return _every(settings()["sheet"]["interval_seconds"])(timestamp)
 
+
+def _run(trigger: str, config: dict | None = None) -> dict[str, Any]:
     from .cycle import run_cycle
-    opened = db.is_closed()
-    if opened:
-        db.connect()
-    try:
-        run = run_cycle(config or settings, trigger)
-    finally:
-        if opened:
-            db.close()
+    with connected():
+        run = run_cycle(config or settings(), trigger)
     return {"run": run.id, "status": run.status, "error": run.error}
 
 
@@ -48,10 +46,10 @@ def sync_cycle(trigger: str = "schedule") -> dict[str, Any]:
     return _run(trigger)
 
 
-@huey.periodic_task(_every(settings["sheet"]["interval_seconds"]))
+@huey.periodic_task(_due)
 def sync_schedule() -> int:
     """Queue this minute's cycles, one every interval_seconds."""
-    offsets = ticks(settings["sheet"]["interval_seconds"])
+    offsets = ticks(settings()["sheet"]["interval_seconds"])
     for offset in offsets:
         if offset:
             sync_cycle.schedule(args=("schedule",), delay=offset)
@@ -68,7 +66,7 @@ def sync_soon(reason: str = "save") -> dict[str, Any]:
 
 def queue_sync_soon(reason: str = "save") -> bool:
     """Queue one cycle sheet.debounce_seconds from now; saves meanwhile join it. True if queued."""
-    delay = float(settings["sheet"]["debounce_seconds"])
+    delay = float(settings()["sheet"]["debounce_seconds"])
     now = time.time()
     if not huey.put_if_empty(SOON_KEY, now):
         queued_at = huey.get(SOON_KEY, peek=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from huey import crontab
 
+from ..db import connected
 from ..queue import huey, settings
 
 
@@ -13,21 +14,19 @@ def _every(minutes: int) -> crontab:
     return crontab(minute=f"*/{minutes}")
 
 
-@huey.periodic_task(_every(settings["care"]["derive_interval_minutes"]))
+def _due(timestamp) -> bool:
+    """Read at each tick, not at import: the interval comes from the settings the queue was given."""
+    return _every(settings()["care"]["derive_interval_minutes"])(timestamp)
+
+
+@huey.periodic_task(_due)
 @huey.lock_task("care-derive")
 def refresh_derived_fields(config: dict | None = None) -> dict[str, int]:
     """Tier, closeness and churn risk for every working customer, then plans for new tiers."""
     from .. import actors
-    from ..db import db
     from . import derive, playbook
-    opened = db.is_closed()
-    if opened:
-        db.connect()
-    try:
-        changed = derive.derive(config or settings)
+    with connected():
+        changed = derive.derive(config or settings())
         if changed.get("tier"):
             playbook.evaluate(changed["tier"], actor=actors.SYSTEM)
-    finally:
-        if opened:
-            db.close()
     return {name: len(ids) for name, ids in changed.items()}

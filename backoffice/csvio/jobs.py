@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from contextlib import contextmanager
 from pathlib import Path
 
 from .. import actors, clock
-from ..db import db
+from ..db import connected, db
 from ..models import ImportJob, utcnow
 from ..queue import huey
 from . import importer
@@ -97,19 +96,6 @@ def lines_in(text: str) -> int:
     return max(text.count("\n") - 1, 1)
 
 
-@contextmanager
-def _connected():
-    """The worker opens its own connection; inline (tests, the command line) it reuses the open one."""
-    opened = db.is_closed()
-    if opened:
-        db.connect()
-    try:
-        yield
-    finally:
-        if opened:
-            db.close()
-
-
 def _counts(checked: importer.Checked) -> dict:
     return {"total_rows": checked.total, "good_rows": len(checked.good), "bad_rows": checked.bad,
             "duplicate_rows": checked.duplicates, "problem_count": len(checked.problems),
@@ -180,11 +166,11 @@ def import_job(job_id: int, region: str, tiers: dict) -> None:
 
 @huey.task()
 def check_upload(job_id: int, region: str) -> None:
-    with _connected():
+    with connected():
         check_job(job_id, region)
 
 
 @huey.task()
 def import_upload(job_id: int, region: str, tiers: dict) -> None:
-    with _connected():
+    with connected():
         import_job(job_id, region, tiers)

@@ -2,27 +2,13 @@
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 
 from huey import crontab
 
+from ..db import connected
 from ..queue import huey, settings
 
 log = logging.getLogger(__name__)
-
-
-@contextmanager
-def _connected():
-    """The worker opens its own connection; inline (tests, the command line) it reuses the open one."""
-    from ..db import db
-    opened = db.is_closed()
-    if opened:
-        db.connect()
-    try:
-        yield
-    finally:
-        if opened:
-            db.close()
 
 
 def tick(config: dict) -> list[int]:
@@ -40,8 +26,8 @@ def tick(config: dict) -> list[int]:
 @huey.lock_task("notify-plan")
 def notify_tick(config: dict | None = None) -> int:
     """Plan and queue; each send is its own task, so several consumers share the sending."""
-    with _connected():
-        due = tick(config or settings)
+    with connected():
+        due = tick(config or settings())
     for notification_id in due:
         send_notification(notification_id)
     return len(due)
@@ -51,5 +37,5 @@ def notify_tick(config: dict | None = None) -> int:
 def send_notification(notification_id: int, config: dict | None = None) -> str:
     """Send one notification; a second consumer given the same one finds it taken and stops."""
     from . import outbox
-    with _connected():
-        return outbox.deliver(notification_id, config or settings)
+    with connected():
+        return outbox.deliver(notification_id, config or settings())

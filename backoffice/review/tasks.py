@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from huey import crontab
 
+from ..db import connected
 from ..queue import huey
 
 
@@ -11,15 +12,8 @@ from ..queue import huey
 def record_review_months() -> list[str]:
     """This month's figures (each day frozen as it passes), and last month's if not closed yet."""
     from .. import clock
-    from ..db import db
     from . import snapshot
     from .slices import month_key, previous_month
-    opened = db.is_closed()
-    if opened:
-        db.connect()
-    try:
+    with connected():
         current = month_key(clock.today())
         return snapshot.refresh([previous_month(current), current])
-    finally:
-        if opened:
-            db.close()

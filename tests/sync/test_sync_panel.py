@@ -7,7 +7,7 @@ import pytest
 
 from backoffice.models import Conflict, Customer, SyncRun
 from backoffice.queue import huey
-from sync import tasks
+from sync import tasks  # noqa: F401 - the sync tasks, registered on the queue
 from tests.conftest import make_user
 from tests.factories import make_customer
 
@@ -16,8 +16,7 @@ SID = "sync-test-sheet"
 
 @pytest.fixture
 def immediate(monkeypatch, sync_settings):
-    """Tasks run inline, against the test's database and sheet."""
-    monkeypatch.setattr(tasks, "settings", sync_settings)
+    """Tasks run inline, against the test's database and sheet (the app gave the queue its settings)."""
     huey.immediate = True
     yield
     huey.immediate = False

@@ -30,7 +30,6 @@ def queue(tmp_path, monkeypatch, sync_settings):
     else:
         storage = SqliteStorage(huey.name, filename=str(tmp_path / "queue.db"))
     monkeypatch.setattr(huey, "storage", storage)
-    monkeypatch.setattr(tasks, "settings", sync_settings)
     yield huey
     storage.flush_all()
 
