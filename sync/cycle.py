@@ -16,7 +16,7 @@ from backoffice.db import db
 from backoffice.i18n import _, speaking
 from backoffice.models import SyncRun, new_ref, utcnow
 
-from . import display, formulas, gateway, lease, records
+from . import completions, display, followup, formulas, gateway, lease, records
 from . import marks as sync_marks
 from .columns import (
     CUSTOMERS,
@@ -210,6 +210,13 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
             continue
         column_maps[table.key] = columns
     typed = _typed_formulas(spreadsheet, snapshot, tabs, tab_names, column_maps)
+    # Plans marked done in the sheet are committed before anything is written (sync/completions.py);
+    # then both tabs merge the database as it now is: moved plans, customers' new closeness.
+    done, applied = completions.take(tabs.get(tab_names[PLANS.key]), column_maps.get(PLANS.key),
+                                     snapshot, settings, now)
+    if applied:
+        snapshot = load_snapshot(settings["phone"]["default_region"], now)
+    follow = None
     for table in TABLES:
         if table.key not in column_maps:
             continue
@@ -222,8 +229,15 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
         merge_rules = MergeRules(clean=make_cleaner(table, snapshot.ctx), derive=derive,
                                  mint=_minter(table, taken), policy=sheet["conflict_policy"],
                                  customers=customers_now if table is PLANS else None)
-        plan = merge(_tab_input(table, tab, columns, side, sheet["language"], typed.get(title, set())),
-                     merge_rules)
+        tab_input = _tab_input(table, tab, columns, side, sheet["language"], typed.get(title, set()))
+        if table is PLANS:
+            tab_input.row_notes = completions.notes(done, side)
+        if table is PLANS and outcome.plans and outcome.plans[0].table is CUSTOMERS:
+            # The commit's care follow-up, worked out now: its plans go in this cycle's write.
+            follow = followup.predict(outcome.plans[0], snapshot.sides[CUSTOMERS.key].database, tab_input,
+                                      set(side.ids), customers_now, followup.people, now, merge_rules.mint)
+            tab_input = followup.shown_to_the_merge(tab_input, follow)
+        plan = merge(tab_input, merge_rules)
         if table is CUSTOMERS:  # the plans tab may name customers created or renamed just now
             for ref in plan.archives:
                 customers_now.pop(ref, None)
@@ -256,5 +270,5 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
     formats = {tab_names[p.table.key]: display.column_formats(p.table, column_maps[p.table.key])
                for p in outcome.plans}
     gateway.write_cells(spreadsheet, {t.title: t for t in tabs.values() if t is not None}, cells, marks, formats)
-    outcome.counts = records.apply(snapshot, outcome.plans, settings, now)
+    outcome.counts = records.apply(snapshot, outcome.plans, settings, now, follow)
     return outcome

@@ -14,7 +14,8 @@ from backoffice.care.hooks import customers_changed
 from backoffice.db import db
 from backoffice.models import CarePlan, Change, Conflict, Customer, SyncBase, utcnow
 
-from .columns import CUSTOMERS
+from .columns import CUSTOMERS, PLANS
+from .followup import FollowUp
 from .merge import Conflict as ConflictNote
 from .merge import Plan
 from .snapshot import Side, Snapshot
@@ -81,11 +82,13 @@ def _fresh(side: Side, model_class, refs: Iterable[str]) -> tuple[dict[str, Any]
 
 
 def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None,
-          now: dt.datetime | None = None) -> dict[str, int]:
+          now: dt.datetime | None = None, follow: FollowUp | None = None) -> dict[str, int]:
     """Write every plan in one transaction: creates, updates, archives, history and the new base.
 
     With `settings`, the customers the sheet created, changed or archived then get what a
     panel save gives them, in the same transaction: derived fields and their playbook plans.
+    `follow` holds the playbook plans the cycle already wrote to the sheet (sync.followup): they
+    are made under those ids first, so the follow-up finds them and makes no others.
     """
     counts = {"created": 0, "updated": 0, "archived": 0}
     actor = actors.SHEET
@@ -100,6 +103,8 @@ def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None,
             counts["updated"] += _update(snapshot, models, plan, model_class, customer_ids, stale, history, actor)
             counts["archived"] += _archive(models, plan, model_class, stale, history, actor)
             _store_base(plan, stale)
+        if follow is not None:
+            _followed(snapshot, follow, customer_ids, history, actor)
         for chunk in _chunks(history, 200):
             Change.insert_many(chunk).execute()
         touched = {customer_ids[ref] for plan in plans if plan.table is CUSTOMERS
@@ -107,6 +112,19 @@ def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None,
         if settings is not None and touched:
             customers_changed(touched, settings, actor=actor, now=now)
     return counts
+
+
+def _followed(snapshot, follow: FollowUp, customer_ids, history, actor) -> None:
+    """The playbook plans the sheet already shows, made under their ids and linked to their steps."""
+    if follow.creates:
+        _create(snapshot, Plan(PLANS, creates=follow.creates), CarePlan, customer_ids, history, actor)
+    by_step: dict[int, list[str]] = {}
+    for ref, step in follow.links.items():
+        by_step.setdefault(step, []).append(ref)
+    for step, refs in by_step.items():
+        for chunk in _chunks(refs):
+            CarePlan.update(playbook_step=step).where(CarePlan.ref.in_(chunk),
+                                                      CarePlan.playbook_step.is_null()).execute()
 
 
 def _create(snapshot, plan: Plan, model_class, customer_ids, history, actor) -> int:

@@ -106,11 +106,13 @@ def _plans() -> Side:
     joined = {"owner": (owner.email, User.email), "customer_ref": (Customer.ref, Customer.ref),
               "customer_name": (Customer.name, Customer.name)}
     columns = [joined.get(n) or (getattr(CarePlan, n),) * 2 for n in PLANS.fields]
+    columns.append((CarePlan.playbook_step, CarePlan.playbook_step))  # the follow-up's plans: sync.followup
+    names = [*PLANS.fields, "playbook_step"]
     query = (CarePlan.select(CarePlan.id, CarePlan.ref, CarePlan.archived, CarePlan.updated_at,
                              *(c for c, _f in columns))
              .join(Customer).switch(CarePlan)
              .join(owner, JOIN.LEFT_OUTER, on=(CarePlan.owner == owner.id)))
-    _read(side, query, [(n, f) for n, (_c, f) in zip(PLANS.fields, columns, strict=True)])
+    _read(side, query, [(n, f) for n, (_c, f) in zip(names, columns, strict=True)])
     return side
 
 

@@ -74,6 +74,12 @@ def _active_steps() -> tuple[list[PlaybookStep], int | None]:
     return steps, lead
 
 
+def active_steps() -> tuple[list[PlaybookStep], int | None]:
+    """The steps `evaluate` applies and the sales lead's id (None unless a step needs them), for
+    the sheet sync, which works out the same plans before its commit runs `evaluate`."""
+    return _active_steps()
+
+
 def for_new_customers(customers: list[tuple[int, str, str, int | None]], actor: actors.Actor,
                       today: dt.date | None = None,
                       progress: Callable[[int], None] = lambda n: None) -> int:

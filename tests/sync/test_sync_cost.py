@@ -48,7 +48,8 @@ def _steady_cycle(book, monkeypatch) -> tuple[dict[str, int], int]:
     monkeypatch.setattr(db.obj, "execute_sql", counter)
     run = book.sync()
     monkeypatch.undo()
-    assert run.status == "ok" and run.updated == 2, run.error
+    # two customers, and the playbook plan the sheet-edited one gets, written in the same write
+    assert run.status == "ok" and run.updated == 3, run.error
     return book.counts(), counter.count
 
 
@@ -74,7 +75,7 @@ def test_api_calls_and_queries_per_cycle_are_the_same_for_10_and_1000_rows(app, 
     (calls_10, queries_10), (calls_1000, queries_1000) = results
     assert calls_10 == calls_1000 == {"values.batchGet": 1, "values.batchUpdate": 1}
     assert queries_10 == queries_1000
-    assert queries_10 <= 40  # the cycle itself, then the care follow-up of the changed customers
+    assert queries_10 <= 50  # the cycle itself, then the care follow-up of the changed customers
 
 
 def _fresh_book(emulator, settings):
