@@ -134,6 +134,8 @@ def _set_html_lang(response):
 
 
 def init_app(app) -> None:
+    from . import display
+    display.init_app(app)  # money, phones and days the way people write them
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=select_locale,
           timezone_selector=lambda: current_app.config["BACKOFFICE"]["app"]["timezone"])

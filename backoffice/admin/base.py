@@ -15,6 +15,7 @@ from .. import clock
 from ..db import db
 from ..i18n import _
 from ..redirects import guard_flask_admin
+from .labels import LabelledViewMixin
 from .filters import ArchivedFilter
 
 # A search is a few words typed by a person; more would build a query too deep to run.
@@ -95,7 +96,7 @@ class SecureView(AccessMixin, BaseView):
     pass
 
 
-class SecureModelView(AccessMixin, ModelView):
+class SecureModelView(AccessMixin, LabelledViewMixin, ModelView):
     """A model list/edit view; subclasses say which rows a user may see in `scoped`."""
     can_delete = False  # records are archived, never deleted from the panel
     can_view_details = True

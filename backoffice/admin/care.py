@@ -10,6 +10,7 @@ from wtforms import ValidationError
 from .. import clock, rules
 from ..csvio import columns as export_columns
 from ..csvio.columns import PLAN_OWNER  # the owner's join alias: sorting must name that same table
+from ..i18n import _, _l
 from ..models import CarePlan, Customer, Interaction
 from .base import SecureModelView, in_subquery
 from .care_done import MarkDoneMixin
@@ -17,14 +18,11 @@ from .customers import owner_options
 from .export import ExportMixin
 from .filters import ChoiceFilter, DueFilter, RelatedFilter
 from .forms import rule_field
+from .labels import ENUM_COLUMNS, enum_pairs
 from .lookups import CarePlanLoader, CustomerLoader
 
 PLAN_RULE_FIELDS = {"title": {}, "interval_days": {}, "next_due": {"date": True},
                     "last_done": {"date": True}, "notes": {"long": True}}
-
-
-def _pairs(options):
-    return [(o, o) for o in options]
 
 
 class CustomerScopedView(SecureModelView):
@@ -48,13 +46,12 @@ class CarePlanView(MarkDoneMixin, ExportMixin, CustomerScopedView):
     export_columns, export_name = export_columns.CARE_PLANS, "care-plans"
     column_list = ("ref", "customer", "title", "action", "channel", "interval_days", "next_due",
                    "last_done", "owner", "status")
-    column_labels = {"ref": "ID", "interval_days": "Every (days)", "next_due": "Next due",
-                     "last_done": "Last done"}
+    enum_columns = {**ENUM_COLUMNS, "status": "plan_status"}
     column_sortable_list = ("ref", ("customer", Customer.name), "title", "action", "next_due",
                             "last_done", ("owner", PLAN_OWNER.email), "status")
     column_default_sort = ("next_due", False)
     column_extra_row_actions = [LinkRowAction(
-        "fa fa-check", lambda action, row_id, row: url_for(".mark_done_view", ids=row_id), "Mark done")]
+        "fa fa-check", lambda action, row_id, row: url_for(".mark_done_view", ids=row_id), _l("Mark done"))]
     column_searchable_list = (CarePlan.title, CarePlan.ref)
     form_columns = ("customer", "title", "action", "channel", "interval_days", "next_due",
                     "last_done", "owner", "status", "notes")
@@ -66,9 +63,9 @@ class CarePlanView(MarkDoneMixin, ExportMixin, CustomerScopedView):
             CarePlan.customer, Customer.select(Customer.id).where(Customer.name ** like))}
         self.column_filters = [
             DueFilter(CarePlan.next_due),
-            RelatedFilter(CarePlan.owner, "Owner", owner_options),
-            ChoiceFilter(CarePlan.status, "Status", _pairs(rules.PLAN_STATUSES)),
-            ChoiceFilter(CarePlan.action, "Action", _pairs(rules.PLAN_ACTIONS)),
+            RelatedFilter(CarePlan.owner, _l("Owner"), owner_options),
+            ChoiceFilter(CarePlan.status, _l("Status"), enum_pairs("plan_status", rules.PLAN_STATUSES)),
+            ChoiceFilter(CarePlan.action, _l("Action"), enum_pairs("action", rules.PLAN_ACTIONS)),
         ]
         super().__init__(*args, **kwargs)
 
@@ -96,7 +93,7 @@ class InteractionView(ExportMixin, CustomerScopedView):
     extra_ajax_refs = {"care_plan": CarePlanLoader("care_plan")}
     export_columns, export_name = export_columns.INTERACTIONS, "interactions"
     column_list = ("at", "customer", "channel", "user", "summary", "sentiment", "next_action")
-    column_labels = {"at": "When", "user": "By", "next_action": "Next action"}
+
     column_sortable_list = ("at", ("customer", Customer.name), "channel", "sentiment")
     column_default_sort = ("at", True)
     column_searchable_list = (Interaction.summary, Interaction.feedback)
@@ -107,9 +104,9 @@ class InteractionView(ExportMixin, CustomerScopedView):
 
     def __init__(self, *args, **kwargs):
         self.column_filters = [
-            ChoiceFilter(Interaction.channel, "Channel", _pairs(rules.CHANNELS)),
-            ChoiceFilter(Interaction.sentiment, "Feedback", _pairs(rules.FEEDBACK)),
-            RelatedFilter(Interaction.user, "By", owner_options),
+            ChoiceFilter(Interaction.channel, _l("Channel"), enum_pairs("channel", rules.CHANNELS)),
+            ChoiceFilter(Interaction.sentiment, _l("Feedback"), enum_pairs("feedback", rules.FEEDBACK)),
+            RelatedFilter(Interaction.user, _l("By"), owner_options),
         ]
         super().__init__(*args, **kwargs)
 
@@ -148,18 +145,17 @@ class PlaybookStepView(SecureModelView):
     can_view_details = False
     column_list = ("applies_to", "value", "title", "action", "channel", "interval_days",
                    "owned_by_sales_lead", "once", "active")
-    column_labels = {"applies_to": "Applies to a", "value": "Tier or stage",
-                     "interval_days": "Every (days)", "owned_by_sales_lead": "Owned by the sales lead",
-                     "once": "Only once"}
     column_default_sort = ("applies_to", False)
     form_columns = column_list
 
     def on_model_change(self, form, model, is_created):
         allowed = rules.TIERS if model.applies_to == "tier" else rules.STAGES
         if model.value not in allowed:
-            raise ValidationError(f"A {model.applies_to} is one of: {', '.join(allowed)}.")
+            domain = "tier" if model.applies_to == "tier" else "stage"
+            raise ValidationError(_("A %(what)s is one of: %(options)s.", what=_(model.applies_to),
+                                    options=", ".join(word(domain, o) for o in allowed)))
         if not model.interval_days or model.interval_days < 1:
-            raise ValidationError("Every (days) must be at least 1.")
+            raise ValidationError(_("Every (days) must be at least 1."))
 
     def after_model_change(self, form, model, is_created):
         pass  # the playbook is not synced

@@ -12,25 +12,27 @@ from wtforms.validators import DataRequired, Optional
 from .. import clock, rules
 from ..care.complete import mark_done
 from ..care.hooks import customers_changed
+from ..i18n import _, _l
 from ..models import CarePlan
 from ..redirects import safe_next
 from .forms import RuleValidator
+from .labels import enum_pairs
 
 
 class MarkDoneForm(FlaskForm):
-    done_on = DateField("Done on", validators=[DataRequired()])
-    channel = SelectField("Channel", choices=[(c, c) for c in rules.CHANNELS])
-    summary = TextAreaField("Summary", validators=[RuleValidator("interaction", "summary")])
-    feedback = TextAreaField("Customer feedback", validators=[RuleValidator("interaction", "feedback")])
-    sentiment = SelectField("Feedback was", choices=[("", "—")] + [(f, f) for f in rules.FEEDBACK],
+    done_on = DateField(_l("Done on"), validators=[DataRequired(message=_l("Give the day it was done."))])
+    channel = SelectField(_l("Channel"), choices=enum_pairs("channel", rules.CHANNELS))
+    summary = TextAreaField(_l("Summary"), validators=[RuleValidator("interaction", "summary")])
+    feedback = TextAreaField(_l("Customer feedback"), validators=[RuleValidator("interaction", "feedback")])
+    sentiment = SelectField(_l("Feedback was"), choices=[("", "—")] + enum_pairs("feedback", rules.FEEDBACK),
                             validators=[Optional()])
-    next_action = StringField("Next action", validators=[RuleValidator("interaction", "next_action")])
+    next_action = StringField(_l("Next action"), validators=[RuleValidator("interaction", "next_action")])
 
 
 class MarkDoneMixin:
     """Added to the care plans view; only plans the user may see can be marked."""
 
-    @action("mark_done", "Mark done…")
+    @action("mark_done", _l("Mark done…"))
     def action_mark_done(self, ids):
         return redirect(url_for(".mark_done_view", ids=",".join(map(str, self.visible_ids(ids)))))
 
@@ -42,7 +44,7 @@ class MarkDoneMixin:
         plans = list(self.get_query().where(CarePlan.id.in_(ids), CarePlan.status == "active")
                      .order_by(CarePlan.next_due, CarePlan.id))
         if not plans:
-            flash("Pick at least one of your active care plans.", "error")
+            flash(_("Pick at least one of your active care plans."), "error")
             return redirect(url_for(".index_view"))
         form = MarkDoneForm(request.form if request.method == "POST" else None)
         if request.method == "GET":
@@ -54,7 +56,7 @@ class MarkDoneMixin:
                       sentiment=form.sentiment.data, next_action=form.next_action.data,
                       user=current_user)
             customers_changed({p.customer_id for p in plans}, current_app.config["BACKOFFICE"])
-            flash(f"Marked {len(plans)} care plan(s) done.")
+            flash(_("Marked %(n)d care plan(s) done.", n=len(plans)))
             return redirect(back)
         return self.render("admin/mark_done.html", form=form, plans=plans,
                            ids=",".join(str(p.id) for p in plans), back=back)

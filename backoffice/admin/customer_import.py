@@ -15,6 +15,7 @@ from flask_admin import expose
 from flask_login import current_user
 
 from ..csvio.reading import BadFile, decode, rows, template
+from ..i18n import _
 from ..models import ImportJob
 from .base import SecureView
 
@@ -22,7 +23,7 @@ from .base import SecureView
 def readable(data: bytes) -> None:
     """Fail at once, with the reason, for a file the worker could not read at all."""
     if next(rows(decode(data)), None) is None:
-        raise BadFile("The file has a header but no customer rows.")
+        raise BadFile(_("The file has a header but no customer rows."))
 
 
 def _store(data: bytes, filename: str) -> ImportJob:
@@ -86,7 +87,7 @@ class CustomerImportView(SecureView):
         from ..csvio import jobs
         job = self._job(job_id)
         if not jobs.stalled(job):
-            flash("This import is not stuck: it is still moving, or already finished.", "error")
+            flash(_("This import is not stuck: it is still moving, or already finished."), "error")
         else:
             flash(jobs.restart(job, self._settings()[0]), "info")
         return redirect(url_for(".job", job_id=job.id))
@@ -96,7 +97,7 @@ class CustomerImportView(SecureView):
         from ..csvio import jobs
         job = self._job(job_id)
         if not job.good_rows or not ImportJob.move(job.id, "ready", "importing"):
-            flash("This import was already confirmed, or has no row to import.", "error")
+            flash(_("This import was already confirmed, or has no row to import."), "error")
             return redirect(url_for(".job", job_id=job.id))
         try:
             jobs.import_upload(job.id, *self._settings())

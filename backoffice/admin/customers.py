@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from peewee import JOIN
 from wtforms import ValidationError
 
 from .. import rules
 from ..csvio import columns as export_columns
-from ..i18n import _
+from ..i18n import _, _l, word
 from ..models import CarePlan, Change, Customer, Industry, Interaction, Tag, User
 from ..redirects import safe_next
 from .base import SecureModelView, request_sync
@@ -18,10 +19,7 @@ from .customer_page import CustomerPageMixin
 from .export import ExportMixin
 from .filters import ArchivedFilter, ChoiceFilter, EmptyFilter, RelatedFilter, TagFilter
 from .forms import rule_field
-
-
-def _pairs(options):
-    return [(o, o) for o in options]
+from .labels import enum_pairs
 
 
 def owner_options():
@@ -29,7 +27,7 @@ def owner_options():
 
 
 def industry_options():
-    return [(i.id, i.name) for i in Industry.select().order_by(Industry.name)]
+    return [(i.id, word("industry", i.name)) for i in Industry.select().order_by(Industry.name)]
 
 
 def owner_search(like):
@@ -45,9 +43,10 @@ def owner_search(like):
 
 RULE_FIELDS = {
     "name": {}, "credit_code": {}, "region": {}, "contact_name": {}, "contact_title": {},
-    "phone": {"description": "Saved in international form, e.g. +8613800138000"},
+    "phone": {"description": _l("Typed as 138 0013 8000 or +86 138-0013-8000; checked and kept in one form")},
     "email": {}, "address": {}, "employees": {}, "annual_revenue": {}, "annual_purchase": {},
-    "tags": {"description": "Comma-separated: " + ", ".join(rules.DEFAULT_TAGS)},
+    "tags": {"description": _l("Comma-separated, e.g. %(tags)s", tags=LazyString(
+        lambda: ", ".join(word("tag", tag) for tag in rules.DEFAULT_TAGS[:3])))},
     "needs": {"long": True}, "first_contact": {"date": True}, "cooperation_since": {"date": True},
     "birthday": {"date": True}, "anniversary": {"date": True}, "verified_at": {"date": True},
 }
@@ -59,8 +58,7 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
     import_endpoint = "customer_import.index"
     column_list = ("ref", "name", "owner", "tier", "stage", "industry", "region", "closeness",
                    "churn_risk", "phone", "email", "annual_purchase", "updated_at")
-    column_labels = {"ref": "ID", "owner": "Owner", "annual_purchase": "Annual purchase",
-                     "churn_risk": "Churn risk", "updated_at": "Updated", "verified_at": "Verified on"}
+
     column_sortable_list = ("ref", "name", ("owner", User.email), "tier", "stage",
                             ("industry", Industry.name), "region", "closeness", "churn_risk",
                             "annual_purchase", "updated_at")
@@ -74,7 +72,7 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
                     "churn_risk", "tags", "owner", "first_contact", "cooperation_since", "needs",
                     "birthday", "anniversary", "verified_at")
     column_formatters = {"owner": lambda v, c, m, n: m.owner.email if m.owner_id else "",
-                         "industry": lambda v, c, m, n: m.industry.name if m.industry_id else ""}
+                         "industry": lambda v, c, m, n: word("industry", m.industry.name) if m.industry_id else ""}
     details_template = "admin/customer_details.html"
     edit_template = "admin/customer_edit.html"
     action_order = ("assign_owner", *(f"stage_{stage}" for stage in rules.STAGES), "archive", "restore")
@@ -82,15 +80,15 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
     def __init__(self, *args, **kwargs):
         self.related_search = {"owner": owner_search}
         self.column_filters = [
-            ChoiceFilter(Customer.tier, "Tier", _pairs(rules.TIERS)),
-            ChoiceFilter(Customer.stage, "Stage", _pairs(rules.STAGES)),
-            RelatedFilter(Customer.industry, "Industry", industry_options),
-            ChoiceFilter(Customer.region, "Region", self.region_options),
-            RelatedFilter(Customer.owner, "Owner", owner_options),
-            EmptyFilter(Customer.owner, "Owner"),
-            ChoiceFilter(Customer.churn_risk, "Churn risk", _pairs(rules.CHURN_RISKS)),
-            ChoiceFilter(Customer.closeness, "Closeness", _pairs(rules.CLOSENESS)),
-            TagFilter(Customer.tags, "Tags", lambda: _pairs(Tag.names())),
+            ChoiceFilter(Customer.tier, _l("Tier"), enum_pairs("tier", rules.TIERS)),
+            ChoiceFilter(Customer.stage, _l("Stage"), enum_pairs("stage", rules.STAGES)),
+            RelatedFilter(Customer.industry, _l("Industry"), industry_options),
+            ChoiceFilter(Customer.region, _l("Region"), self.region_options),
+            RelatedFilter(Customer.owner, _l("Owner"), owner_options),
+            EmptyFilter(Customer.owner, _l("Owner")),
+            ChoiceFilter(Customer.churn_risk, _l("Churn risk"), enum_pairs("churn_risk", rules.CHURN_RISKS)),
+            ChoiceFilter(Customer.closeness, _l("Closeness"), enum_pairs("closeness", rules.CLOSENESS)),
+            TagFilter(Customer.tags, _l("Tags"), lambda: enum_pairs("tag", Tag.names())),
             ArchivedFilter(Customer.archived),
         ]
         super().__init__(*args, **kwargs)
@@ -140,7 +138,7 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
         if is_created and not current_user.sees_all_customers:
             model.owner = current_user.id
         if model.tier_override and not (model.tier_override_reason or "").strip():
-            raise ValidationError("Give a reason for overriding the tier.")
+            raise ValidationError(_("Give a reason for overriding the tier."))
         if not model.tier_override:
             model.tier_override_reason = None
         if model.credit_code:
@@ -179,15 +177,16 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
             request_sync()
         return len(changed)
 
-    @action("archive", "Archive", "Archive the selected customers? They leave working lists and the sheet; they can be restored.")
+    @action("archive", _l("Archive"),
+            _l("Archive the selected customers? They leave working lists and the sheet; they can be restored."))
     def action_archive(self, ids):
-        flash(f"Archived {self._each(ids, Customer.archive)} customer(s).")
+        flash(_("Archived %(n)d customer(s).", n=self._each(ids, Customer.archive)))
 
-    @action("restore", "Restore", "Restore the selected customers from the archive?")
+    @action("restore", _l("Restore"), _l("Restore the selected customers from the archive?"))
     def action_restore(self, ids):
-        flash(f"Restored {self._each(ids, Customer.restore)} customer(s).")
+        flash(_("Restored %(n)d customer(s).", n=self._each(ids, Customer.restore)))
 
-    @action("assign_owner", "Assign owner…")
+    @action("assign_owner", _l("Assign owner…"))
     def action_assign_owner(self, ids):
         return redirect(url_for(".assign_owner", ids=",".join(self.visible_ids_str(ids)),
                                 url=safe_next(request.form.get("url"), url_for(".index_view"))))
@@ -209,7 +208,7 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
         if request.method == "POST":
             owner = User.get_or_none((User.id == request.form.get("owner", type=int)) & User.active)
             if owner is None:
-                flash("Pick an active user as the new owner.", "error")
+                flash(_("Pick an active user as the new owner."), "error")
             else:
                 def reassign(customer):
                     if customer.owner_id == owner.id:
@@ -217,7 +216,7 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
                     customer.owner = owner
                     customer.save()
                     return True
-                flash(f"Assigned {self._each(ids, reassign)} customer(s) to {owner.email}.")
+                flash(_("Assigned %(n)d customer(s) to %(owner)s.", n=self._each(ids, reassign), owner=owner.email))
                 return redirect(back)
         customers = list(Customer.select().where(Customer.id.in_(ids)).order_by(Customer.name))
         return self.render("admin/assign_owner.html", customers=customers, owners=owner_options(),
@@ -232,7 +231,10 @@ def duplicate_credit_code(twin: Customer) -> str:
 
 
 def _stage_action(stage: str):
-    @action(f"stage_{stage}", f"Move to stage: {stage}", f"Move the selected customers to the {stage} stage?")
+    shown = LazyString(word, "stage", stage)
+
+    @action(f"stage_{stage}", _l("Move to stage: %(stage)s", stage=shown),
+            _l("Move the selected customers to the stage “%(stage)s”?", stage=shown))
     def handler(self, ids):
         def move(customer):
             if customer.stage == stage:
@@ -240,7 +242,7 @@ def _stage_action(stage: str):
             customer.stage = stage
             customer.save()
             return True
-        flash(f"Moved {self._each(ids, move)} customer(s) to {stage}.")
+        flash(_("Moved %(n)d customer(s) to %(stage)s.", n=self._each(ids, move), stage=word("stage", stage)))
     return handler
 
 

@@ -7,12 +7,15 @@ from flask import has_request_context
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 
 from .. import clock
+from ..i18n import _l
+
+EQUALS, ARCHIVED, DUE = _l("equals"), _l("Archived"), _l("Due")
 
 
 class ChoiceFilter(BasePeeweeFilter):
     """Equals one of a list of options; options may be a callable so new entries show up."""
 
-    def __init__(self, column, name, options, label="equals"):
+    def __init__(self, column, name, options, label=EQUALS):
         super().__init__(column, name, options=options)
         self.label = label
 
@@ -41,13 +44,13 @@ class RelatedFilter(ChoiceFilter):
 
 class EmptyFilter(BasePeeweeFilter):
     def __init__(self, column, name):
-        super().__init__(column, name, options=(("1", "yes"), ("0", "no")))
+        super().__init__(column, name, options=(("1", _l("yes")), ("0", _l("no"))))
 
     def apply(self, query, value):
         return query.where(self.column.is_null(value == "1"))
 
     def operation(self):
-        return "is empty"
+        return _l("is empty")
 
 
 class TagFilter(ChoiceFilter):
@@ -60,15 +63,15 @@ class TagFilter(ChoiceFilter):
             | column.contains(f", {value}, "))
 
     def operation(self):
-        return "includes"
+        return _l("includes")
 
 
 class ArchivedFilter(ChoiceFilter):
     """Archived records are hidden from working lists unless this filter asks for them."""
 
-    def __init__(self, column, name="Archived"):
-        super().__init__(column, name, options=(("only", "archived only"), ("all", "archived too")),
-                         label="show")
+    def __init__(self, column, name=ARCHIVED):
+        super().__init__(column, name, options=(("only", _l("archived only")), ("all", _l("archived too"))),
+                         label=_l("show"))
 
     def apply(self, query, value):
         return query.where(self.column) if value == "only" else query
@@ -77,9 +80,9 @@ class ArchivedFilter(ChoiceFilter):
 class DueFilter(BasePeeweeFilter):
     """Plans due today, tomorrow or overdue, relative to the day the list is opened."""
 
-    def __init__(self, column, name="Due"):
-        super().__init__(column, name, options=(("overdue", "overdue"), ("today", "today"),
-                                                ("tomorrow", "tomorrow"), ("week", "within 7 days")))
+    def __init__(self, column, name=DUE):
+        super().__init__(column, name, options=(("overdue", _l("overdue")), ("today", _l("today")),
+                                                ("tomorrow", _l("tomorrow")), ("week", _l("within 7 days"))))
 
     def apply(self, query, value):
         today = clock.today()
@@ -92,4 +95,4 @@ class DueFilter(BasePeeweeFilter):
         return query.where(self.column.between(today, today + dt.timedelta(days=7)))
 
     def operation(self):
-        return "is"
+        return _l("is")

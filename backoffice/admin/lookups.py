@@ -9,6 +9,7 @@ from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_admin.model.ajax import DEFAULT_PAGE_SIZE
 from flask_login import current_user
 
+from ..i18n import _l
 from ..models import CarePlan, Customer
 
 
@@ -37,7 +38,7 @@ class CustomerLoader(ScopedLoader):
 
     def __init__(self, name: str):
         super().__init__(name, Customer, fields=[Customer.name, Customer.ref],
-                         placeholder="Type part of a name or an ID")
+                         placeholder=_l("Type part of a name or an ID"))
 
     def visible(self):
         query = Customer.select().where(~Customer.archived)
@@ -52,7 +53,7 @@ class CarePlanLoader(ScopedLoader):
 
     def __init__(self, name: str):
         super().__init__(name, CarePlan, fields=[CarePlan.title, CarePlan.ref],
-                         placeholder="Type part of a plan's title or ID")
+                         placeholder=_l("Type part of a plan's title or ID"))
 
     def visible(self):
         query = CarePlan.select(CarePlan, Customer).join(Customer).where(~CarePlan.archived)

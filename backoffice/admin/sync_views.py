@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from .. import reports
 from ..db import db
+from ..i18n import _, _l
 from ..models import Conflict, SyncRun
 from .base import SecureModelView, record_id
 
@@ -34,8 +35,7 @@ class SyncRunView(SecureModelView):
     list_template = "admin/sync_runs.html"
     column_list = ("started_at", "finished_at", "trigger", "status", "rows_read", "created", "updated",
                    "archived", "rejected", "conflicts", "api_calls", "error")
-    column_labels = {"started_at": "Started", "finished_at": "Finished", "rows_read": "Rows read",
-                     "api_calls": "API calls"}
+    kept_columns = ("trigger", "status")
     column_default_sort = ("started_at", True)
     column_filters = ("status", "trigger")
 
@@ -49,9 +49,9 @@ class SyncRunView(SecureModelView):
     @expose("/sync-now/", methods=("POST",))
     def sync_now(self):
         if queue_cycle("manual"):
-            flash("A sync cycle was queued; it shows here when it finishes.")
+            flash(_("A sync cycle was queued; it shows here when it finishes."))
         else:
-            flash("The sheet sync is not installed.", "error")
+            flash(_("The sheet sync is not installed."), "error")
         return redirect(url_for(".index_view"))
 
     @expose("/confirm-archive/<int:run_id>/", methods=("POST",))
@@ -60,14 +60,14 @@ class SyncRunView(SecureModelView):
             return self.inaccessible_callback("confirm_archive")
         run = stopped_run()
         if run is None or run.id != run_id:
-            flash("There is no stopped sync to confirm.", "error")
+            flash(_("There is no stopped sync to confirm."), "error")
             return redirect(url_for(".index_view"))
         with db.atomic():
             run.status = "confirmed"
             run.error = f"{run.error}\nConfirmed by {current_user.email}."
             run.save()
         queue_cycle("manual")
-        flash("Confirmed: the next cycle archives the records whose rows left the sheet.")
+        flash(_("Confirmed: the next cycle archives the records whose rows left the sheet."))
         return redirect(url_for(".index_view"))
 
 
@@ -76,8 +76,7 @@ class ConflictView(SecureModelView):
     can_create = can_edit = False
     column_list = ("at", "table", "ref", "field", "base_value", "sheet_value", "database_value", "kept",
                    "resolved", "resolution", "resolved_by")
-    column_labels = {"ref": "ID", "base_value": "Agreed before", "sheet_value": "Sheet",
-                     "database_value": "Panel", "kept": "Kept"}
+    kept_columns = ("table", "kept")
     column_default_sort = ("at", True)
     column_filters = ("resolved", "table", "field")
     column_formatters = {"resolved_by": lambda v, c, m, n: m.resolved_by.email if m.resolved_by_id else ""}
@@ -89,7 +88,7 @@ class ConflictView(SecureModelView):
         try:
             from sync.resolve import resolve  # imported here: sync depends on us, not back
         except ImportError:
-            flash("The sheet sync is not installed.", "error")
+            flash(_("The sheet sync is not installed."), "error")
             return
         done = 0
         wanted = [n for n in map(record_id, ids) if n is not None]
@@ -98,12 +97,15 @@ class ConflictView(SecureModelView):
             done += 1
         if done:
             queue_cycle("manual")
-        flash(f"Resolved {done} conflict(s) with the {'sheet' if take == 'sheet' else 'panel'}'s value.")
+        if take == "sheet":
+            flash(_("Resolved %(n)d conflict(s) with the sheet's value.", n=done))
+        else:
+            flash(_("Resolved %(n)d conflict(s) with the panel's value.", n=done))
 
-    @action("take_sheet", "Take the sheet's value", "Save the sheet's value for the selected conflicts?")
+    @action("take_sheet", _l("Take the sheet's value"), _l("Save the sheet's value for the selected conflicts?"))
     def action_take_sheet(self, ids):
         self._resolve(ids, "sheet")
 
-    @action("take_database", "Take the panel's value", "Keep the panel's value for the selected conflicts?")
+    @action("take_database", _l("Take the panel's value"), _l("Keep the panel's value for the selected conflicts?"))
     def action_take_database(self, ids):
         self._resolve(ids, "database")

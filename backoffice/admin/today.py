@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from .. import clock
 from ..care.today import today_lists
+from ..i18n import _
 from ..models import CarePlan, Customer, Interaction
 from .base import SecureIndexView
 from .filters import DueFilter
@@ -46,5 +47,5 @@ class TodayView(SecureIndexView):
         if interaction.responded_at is None:
             interaction.responded_at = clock.now()
             interaction.save()
-            flash(f"Marked the feedback from {interaction.customer.name} as responded to.")
+            flash(_("Marked the feedback from %(name)s as responded to.", name=interaction.customer.name))
         return redirect(url_for(".index"))

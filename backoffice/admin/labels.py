@@ -1,0 +1,127 @@
+"""The panel's lists, filters and forms in the reader's language.
+
+Column headings and form labels come from one table of field words; enum values (stage,
+tier, channel …) are shown as the glossary's words while the stored keys stay English;
+money, phones and dates are shown the way people write them. Filter URLs keep English
+names, so a bookmarked filter works whichever language opens it.
+"""
+from __future__ import annotations
+
+from flask_babel.speaklater import LazyString
+from wtforms.fields.core import UnboundField
+
+from .. import display
+from ..i18n import _l, gettext, speaking, word
+
+# field name -> its words, for every column and form field of the panel's lists
+FIELD_LABELS = {
+    "ref": _l("ID"), "name": _l("Name"), "kind": _l("Kind"), "credit_code": _l("Credit code"),
+    "industry": _l("Industry"), "region": _l("Region"), "source": _l("Source"),
+    "contact_name": _l("Contact"), "contact_title": _l("Contact title"), "phone": _l("Phone"),
+    "email": _l("Email"), "address": _l("Address"), "employees": _l("Employees"),
+    "annual_revenue": _l("Annual revenue"), "annual_purchase": _l("Annual purchase"),
+    "stage": _l("Stage"), "tier": _l("Tier"), "tier_override": _l("Tier set by a manager"),
+    "tier_override_reason": _l("Reason for the tier"), "closeness": _l("Closeness"),
+    "churn_risk": _l("Churn risk"), "tags": _l("Tags"), "owner": _l("Owner"),
+    "first_contact": _l("First contact"), "cooperation_since": _l("Cooperation since"),
+    "needs": _l("Needs"), "birthday": _l("Birthday"), "anniversary": _l("Anniversary"),
+    "verified_at": _l("Verified on"), "archived": _l("Archived"), "archived_at": _l("Archived on"),
+    "updated_at": _l("Updated"), "created_at": _l("Created"), "customer": _l("Customer"),
+    "care_plan": _l("Care plan"), "title": _l("Title"), "action": _l("Action"), "channel": _l("Channel"),
+    "interval_days": _l("Every (days)"), "next_due": _l("Next due"), "last_done": _l("Last done"),
+    "status": _l("Status"), "notes": _l("Notes"), "at": _l("When"), "user": _l("By"),
+    "summary": _l("Summary"), "feedback": _l("Customer feedback"), "sentiment": _l("Feedback was"),
+    "next_action": _l("Next action"), "responded_at": _l("Responded at"),
+    "applies_to": _l("Applies to a"), "value": _l("Tier or stage"),
+    "owned_by_sales_lead": _l("Owned by the sales lead"), "once": _l("Only once"), "active": _l("Active"),
+    "role": _l("Role"), "team": _l("Team"), "can_export_contacts": _l("May export contacts"),
+    "is_sales_lead": _l("Sales lead"), "must_change_password": _l("Must change password"),
+    "locale": _l("Language"), "actor_label": _l("Who"), "actor_kind": _l("Source"), "table": _l("Kind"),
+    "record_ref": _l("Record"), "field": _l("Field"), "old": _l("Old value"), "new": _l("New value"),
+    "started_at": _l("Started"), "finished_at": _l("Finished"), "trigger": _l("Trigger"),
+    "rows_read": _l("Rows read"), "created": _l("Created"), "updated": _l("Updated"),
+    "rejected": _l("Refused"), "conflicts": _l("Conflicts"), "api_calls": _l("API calls"),
+    "error": _l("Error"), "base_value": _l("Agreed before"), "sheet_value": _l("Sheet"),
+    "database_value": _l("Panel"), "kept": _l("Kept"), "resolved": _l("Resolved"),
+    "resolution": _l("Resolution"), "resolved_by": _l("Resolved by"),
+}
+
+# column -> the glossary domain its stored keys belong to (see backoffice.words)
+ENUM_COLUMNS = {"kind": "kind", "source": "source", "stage": "stage", "tier": "tier",
+                "tier_override": "tier", "closeness": "closeness", "churn_risk": "churn_risk",
+                "action": "action", "channel": "channel", "sentiment": "feedback", "role": "role",
+                "tags": "tag"}
+
+# words of the panel's own bookkeeping (change history, sync runs, conflicts)
+KEPT_WORDS = {
+    "create": _l("created"), "update": _l("changed"), "archive": _l("archived"), "restore": _l("restored"),
+    "user": _l("panel"), "sheet": _l("sheet"), "import": _l("import"), "system": _l("system"),
+    "customer": _l("customer"), "care plan": _l("care plan"), "ticket": _l("ticket"),
+    "manual": _l("by hand"), "schedule": _l("on schedule"), "save": _l("after a save"),
+    "ok": _l("done"), "running": _l("running"), "failed": _l("failed"), "stopped": _l("stopped"),
+    "confirmed": _l("confirmed"), "database": _l("panel"),
+}
+
+
+def enum_pairs(domain: str, options) -> list[tuple[str, LazyString]]:
+    """(key, its words) for a dropdown or filter: read in the language of the page showing it."""
+    return [(key, LazyString(word, domain, key)) for key in options]
+
+
+def kept_word(key) -> str:
+    return str(KEPT_WORDS.get(key, key)) if isinstance(key, str) else key
+
+
+def shown(domain: str, value) -> str:
+    """A stored key, or a comma-separated list of tags, as the reader says it."""
+    if not value:
+        return ""
+    if domain == "tag":
+        return ", ".join(word("tag", tag.strip()) for tag in str(value).split(","))
+    return word(domain, value)
+
+
+class LabelledViewMixin:
+    """Mixed into every model view of the panel."""
+    enum_columns: dict[str, str] = ENUM_COLUMNS
+    kept_columns: tuple[str, ...] = ()  # columns holding KEPT_WORDS keys
+
+    def get_column_name(self, field: str):
+        labels = self.column_labels or {}
+        if field in labels:
+            label = labels[field]
+            return gettext(label) if isinstance(label, str) else label
+        return FIELD_LABELS.get(field) or super().get_column_name(field)
+
+    def get_filter_arg(self, index, flt) -> str:
+        with speaking("en"):  # the URL's name of a filter never changes with the language
+            return super().get_filter_arg(index, flt)
+
+    def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
+        if name not in (column_formatters or {}):
+            value = getattr(model, name, None)
+            if name in self.enum_columns:
+                return shown(self.enum_columns[name], value)
+            if name in self.kept_columns:
+                return kept_word(value)
+            if name in display.MONEY_FIELDS:
+                return display.money(value)
+            if name == "phone":
+                return display.phone(value)
+        return super()._get_list_value(context, model, name, column_formatters, column_type_formatters)
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        for name in dir(form_class):
+            field = getattr(form_class, name, None)
+            if not isinstance(field, UnboundField):
+                continue
+            if not field.args and (isinstance(field.kwargs.get("label"), str) or field.kwargs.get("label") is None):
+                label = self.get_column_name(name)
+                if label is not None:
+                    field.kwargs["label"] = label
+            domain = self.enum_columns.get(name)
+            if domain and field.kwargs.get("choices"):
+                field.kwargs["choices"] = [(value, LazyString(word, domain, value) if value else text)
+                                           for value, text in field.kwargs["choices"]]
+        return form_class

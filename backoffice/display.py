@@ -1,0 +1,51 @@
+"""Values as people read them in the panel: money ¥1,200,000.00, Chinese phones 138 0013 8000,
+days 2024-05-01. What is stored (Decimal, E.164, date) never changes; only how it is shown."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+from babel.numbers import format_currency
+
+MONEY_FIELDS = frozenset({"annual_purchase", "annual_revenue"})
+
+
+def money(value) -> str:
+    """¥1,200,000.00 in either language (the office's currency, written the Chinese way)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return format_currency(amount, "CNY", locale="zh_CN")
+
+
+def phone(value) -> str:
+    """+8613800138000 as 138 0013 8000; a number abroad in international form; else as stored."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(str(value), None)
+    except phonenumbers.NumberParseException:
+        return str(value)
+    if not phonenumbers.is_valid_number(number):
+        return str(value)
+    style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 86
+             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, style)
+
+
+def day(value) -> str:
+    """A date as yyyy-mm-dd (a stored instant: its day in the office's zone)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        from . import clock
+        return clock.day_of(value).isoformat()
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(money=money, phone=phone, day=day)
