@@ -15,8 +15,8 @@ from .. import clock
 from ..db import db
 from ..i18n import _
 from ..redirects import guard_flask_admin
-from .labels import LabelledViewMixin
 from .filters import ArchivedFilter
+from .labels import LabelledViewMixin
 
 # A search is a few words typed by a person; more would build a query too deep to run.
 MAX_SEARCH_WORDS = 20

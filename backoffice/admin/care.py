@@ -10,7 +10,7 @@ from wtforms import ValidationError
 from .. import clock, rules
 from ..csvio import columns as export_columns
 from ..csvio.columns import PLAN_OWNER  # the owner's join alias: sorting must name that same table
-from ..i18n import _, _l
+from ..i18n import _, _l, word
 from ..models import CarePlan, Customer, Interaction
 from .base import SecureModelView, in_subquery
 from .care_done import MarkDoneMixin
