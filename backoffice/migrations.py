@@ -90,7 +90,7 @@ def _add_column(migrator, model, name: str) -> None:
 def _review_schema(migrator) -> None:
     _add_column(migrator, User, "team")
     db.create_tables([ReviewMonth, ReviewSlice], safe=True)
-    for model in (User, Change):
+    for model in (User, Change, Customer):
         model._schema.create_indexes(safe=True)
 
 

@@ -307,14 +307,16 @@ def test_an_older_database_gains_teams_and_kept_figures(app):
     from backoffice.models import ReviewSlice, User
     make_user("kept@example.com", role="rep")
     db.drop_tables([ReviewSlice, ReviewMonth])
-    db.execute_sql('DROP INDEX "user_team"')
+    for index in ("user_team", "change_field_action_at", "customer_stage_created_at"):
+        db.execute_sql(f'DROP INDEX "{index}"')
     db.execute_sql('ALTER TABLE "user" DROP COLUMN "team"')
     migrations.SchemaVersion.delete().where(migrations.SchemaVersion.version >= 11).execute()
     done = migrations.migrate()
     assert "migrated to version 11: the monthly review: a team per user, kept monthly figures, " \
            "stage changes by month" in done
     assert "team" in {c.name for c in db.get_columns("user")}
-    assert {"change_field_at", "user_team"} <= {i.name for t in ("change", "user") for i in db.get_indexes(t)}
+    assert {"change_field_action_at", "user_team", "customer_stage_created_at"} <= {
+        i.name for t in ("change", "user", "customer") for i in db.get_indexes(t)}
     assert User.get(User.email == "kept@example.com").team is None and ReviewMonth.select().count() == 0
 
 

@@ -22,8 +22,8 @@ class Change(BaseModel):
     new = TextField(null=True)
 
     class Meta:
-        # (field, at): the monthly review reads stage changes by month without the rest of the history.
-        indexes = ((("table", "record_id", "at"), False), (("field", "at"), False))
+        # (field, action, at): the monthly review reads stage changes by month without the rest.
+        indexes = ((("table", "record_id", "at"), False), (("field", "action", "at"), False))
 
     @staticmethod
     def rows_for(record, before: dict | None, after: dict, actor=None) -> list[dict]:

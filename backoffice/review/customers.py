@@ -30,13 +30,16 @@ def month_of(column):
 
 def _made(slice_: Slice, start) -> tuple[dict, dict]:
     """Customers made before `start` ({lost now: n}) and per month since ({(month, lost now): n})."""
-    lost = Case(None, [(Customer.stage == "lost", 1)], 0)
-    before = slice_.customers(Customer.select(lost, fn.COUNT(Customer.id))
-                              .where(Customer.created_at < start)).group_by(lost)
+    # Two counts rather than one grouped by stage: each reads one index alone (made, and
+    # stage then made), where a grouping by stage would visit every older customer's row.
+    made = slice_.customers(Customer.select(fn.COUNT(SQL("*"))).where(Customer.created_at < start)).scalar()
+    lost = slice_.customers(Customer.select(fn.COUNT(SQL("*")))
+                            .where(Customer.stage == "lost", Customer.created_at < start)).scalar()
     month = month_of(Customer.created_at)
-    since = slice_.customers(Customer.select(month, lost, fn.COUNT(Customer.id))
-                             .where(Customer.created_at >= start)).group_by(month, lost)
-    return dict(before.tuples()), {(m, flag): n for m, flag, n in since.tuples()}
+    flag = Case(None, [(Customer.stage == "lost", 1)], 0)
+    since = slice_.customers(Customer.select(month, flag, fn.COUNT(Customer.id))
+                             .where(Customer.created_at >= start)).group_by(month, flag)
+    return {0: (made or 0) - (lost or 0), 1: lost or 0}, {(m, f): n for m, f, n in since.tuples()}
 
 
 def _stage_changes(slice_: Slice, start) -> list[tuple]:
