@@ -47,5 +47,15 @@ def day(value) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
+def long_day(value: dt.date) -> str:
+    """A page's day in full words: 2026年12月1日星期二, or Tuesday 01 December 2026."""
+    from babel.dates import format_date
+
+    from .i18n import current_locale
+    if current_locale() == "zh_CN":
+        return format_date(value, "full", locale="zh_CN")
+    return format_date(value, "EEEE dd MMMM y", locale="en")
+
+
 def init_app(app) -> None:
-    app.jinja_env.filters.update(money=money, phone=phone, day=day)
+    app.jinja_env.filters.update(money=money, phone=phone, day=day, long_day=long_day)

@@ -61,6 +61,8 @@ def init_app(app) -> Admin:
     app.extensions["backoffice_admin"] = admin
     from ..tickets import labels as ticket_labels
     app.jinja_env.globals["ticket_labels"] = ticket_labels
+    from .labels import kept_word
+    app.jinja_env.globals["kept_word"] = kept_word
     return admin
 
 

@@ -59,7 +59,8 @@ KEPT_WORDS = {
     "customer": _l("customer"), "care plan": _l("care plan"), "ticket": _l("ticket"),
     "manual": _l("by hand"), "schedule": _l("on schedule"), "save": _l("after a save"),
     "ok": _l("done"), "running": _l("running"), "failed": _l("failed"), "stopped": _l("stopped"),
-    "confirmed": _l("confirmed"), "database": _l("panel"),
+    "confirmed": _l("confirmed"), "database": _l("panel"), "queued": _l("queued"),
+    "checking": _l("checking"), "ready": _l("ready to import"), "importing": _l("importing"),
 }
 
 
