@@ -42,6 +42,8 @@ def create_app(test_config: dict | None = None, settings: dict | None = None) ->
     auth.init_app(app)
     admin.init_app(app)
     cli.init_app(app)
+    from . import extensions
+    extensions.init_app(app)  # the sheet sync, found through its entry point
 
     @app.route("/")
     def home():

@@ -8,12 +8,10 @@ from ..i18n import _l
 from ..models import (
     CarePlan,
     Change,
-    Conflict,
     Customer,
     Industry,
     Interaction,
     PlaybookStep,
-    SyncRun,
     Tag,
     Ticket,
     TicketOption,
@@ -26,7 +24,6 @@ from .customers import CustomerView
 from .dashboard import DashboardView
 from .password import PasswordView
 from .people import ChangeView, IndustryView, TagView, UserView
-from .sync_views import ConflictView, SyncRunView
 from .tickets import DepartmentView, TicketCategoryView, TicketPriorityView, TicketView
 from .today import TodayView
 
@@ -46,8 +43,7 @@ def init_app(app) -> Admin:
     admin.add_view(InteractionView(Interaction, name=_l("Interactions"), endpoint="interactions"))
     admin.add_view(TicketView(Ticket, name=_l("Tickets"), endpoint="tickets"))
     admin.add_view(ChangeView(Change, name=_l("Change history"), endpoint="history"))
-    admin.add_view(SyncRunView(SyncRun, name=_l("Sync runs"), endpoint="sync_runs", category=_l("Sheet sync")))
-    admin.add_view(ConflictView(Conflict, name=_l("Conflicts"), endpoint="conflicts", category=_l("Sheet sync")))
+    working = len(admin.menu())  # extensions' pages go here, after the working pages
     admin.add_view(UserView(User, name=_l("Users"), endpoint="users", category=_l("Settings")))
     admin.add_view(IndustryView(Industry, name=_l("Industries"), endpoint="industries", category=_l("Settings")))
     admin.add_view(TagView(Tag, name=_l("Tags"), endpoint="tags", category=_l("Settings")))
@@ -59,11 +55,24 @@ def init_app(app) -> Admin:
     _notification_views(admin)
     admin.add_view(PasswordView(name=_l("Your password"), endpoint="password", url="/admin/password"))
     app.extensions["backoffice_admin"] = admin
+    app.extensions["backoffice_admin_slot"] = working
     from ..tickets import labels as ticket_labels
     app.jinja_env.globals["ticket_labels"] = ticket_labels
     from .labels import kept_word
     app.jinja_env.globals["kept_word"] = kept_word
     return admin
+
+
+def add_extension_views(app, *views) -> None:
+    """An extension's pages, placed in the menu after the working pages and before Settings."""
+    admin = app.extensions["backoffice_admin"]
+    before = list(admin.menu())
+    for view in views:
+        admin.add_view(view)
+    added = [item for item in admin.menu() if item not in before]
+    slot = app.extensions["backoffice_admin_slot"]
+    admin.menu()[:] = [*before[:slot], *added, *before[slot:]]
+    app.extensions["backoffice_admin_slot"] = slot + len(added)
 
 
 def _notification_views(admin: Admin) -> None:

@@ -11,7 +11,7 @@ from flask_admin.model import typefmt
 from flask_login import current_user
 from peewee import PostgresqlDatabase, fn
 
-from .. import clock
+from .. import clock, signals
 from ..db import db
 from ..i18n import _
 from ..redirects import guard_flask_admin
@@ -64,14 +64,8 @@ def search_words(search: str | None) -> list[str]:
 
 
 def request_sync() -> None:
-    """Ask the worker for a sync cycle soon after a change made in the panel."""
-    if not current_app.config.get("SYNC_ON_SAVE"):
-        return
-    try:
-        from sync.tasks import queue_sync_soon  # imported here: sync depends on us, not back
-    except ImportError:
-        return
-    queue_sync_soon("save")
+    """Tell the extensions that the panel changed records (the sheet sync queues a cycle soon)."""
+    signals.records_changed.send(current_app._get_current_object(), source="panel")
 
 
 class AccessMixin:

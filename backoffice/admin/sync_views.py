@@ -1,12 +1,12 @@
 """Sync runs, the conflict log, the "sync now" button and the mass-archive confirmation."""
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import current_app, flash, redirect, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
 
-from .. import reports
+from .. import reports, signals
 from ..db import db
 from ..i18n import _, _l
 from ..models import Conflict, SyncRun
@@ -14,13 +14,8 @@ from .base import SecureModelView, record_id
 
 
 def queue_cycle(trigger: str) -> bool:
-    """Queue one sync cycle now; False when the sync is not installed."""
-    try:
-        from sync.tasks import sync_cycle  # imported here: sync depends on us, not back
-    except ImportError:
-        return False
-    sync_cycle(trigger)
-    return True
+    """Ask for one sync cycle now; False when no extension (the sheet sync) answers."""
+    return signals.handled(signals.cycle_requested.send(current_app._get_current_object(), trigger=trigger))
 
 
 def stopped_run() -> SyncRun | None:
@@ -85,15 +80,14 @@ class ConflictView(SecureModelView):
         pass
 
     def _resolve(self, ids, take: str) -> None:
-        try:
-            from sync.resolve import resolve  # imported here: sync depends on us, not back
-        except ImportError:
+        if not signals.conflict_resolved.receivers:
             flash(_("The sheet sync is not installed."), "error")
             return
         done = 0
         wanted = [n for n in map(record_id, ids) if n is not None]
         for conflict in Conflict.select().where(Conflict.id.in_(wanted), ~Conflict.resolved):
-            resolve(conflict, take, current_user._get_current_object())
+            signals.conflict_resolved.send(current_app._get_current_object(), conflict=conflict, take=take,
+                                           user=current_user._get_current_object())
             done += 1
         if done:
             queue_cycle("manual")
