@@ -50,8 +50,10 @@ def init_db_command():
 @click.option("--name", default=None, help="Display name (defaults to the part before @).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--export-contacts", is_flag=True, help="May download phone numbers and emails unmasked.")
+@click.option("--must-change-password", is_flag=True,
+              help="The user must choose their own password at first sign-in (for an account made for someone else).")
 @with_appcontext
-def create_user_command(email, role, name, password, export_contacts):
+def create_user_command(email, role, name, password, export_contacts, must_change_password):
     """Create a user who can sign in to the panel."""
     from . import rules
     from .models import User
@@ -63,7 +65,7 @@ def create_user_command(email, role, name, password, export_contacts):
     if User.select().where(User.email == email).exists():
         raise click.UsageError(f"a user with the login {email} already exists")
     user = User(email=email, name=name or email.split("@")[0], role=role,
-                can_export_contacts=export_contacts)
+                can_export_contacts=export_contacts, must_change_password=must_change_password)
     try:
         user.set_password(password)
     except ValueError as exc:

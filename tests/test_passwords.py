@@ -139,3 +139,12 @@ def test_create_user_refuses_a_weak_password(runner):
     result = runner.invoke(cli, ["create-user", "rep@example.com", "--password", "12345678"])
     assert result.exit_code != 0 and "at least 10 characters" in result.output
     assert not User.select().exists()
+
+
+def test_create_user_can_require_a_change_at_first_sign_in(runner, client, auth):
+    from backoffice.cli import cli
+    result = runner.invoke(cli, ["create-user", "rep@example.com", "--password", GOOD, "--must-change-password"])
+    assert result.exit_code == 0, result.output
+    auth.login("rep@example.com", GOOD)
+    reply = client.get("/admin/")
+    assert reply.headers["Location"].startswith("/admin/password/")
