@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from . import config
+from .i18n import _, word
 
 
 def _create_app():
@@ -71,7 +72,7 @@ def create_user_command(email, role, name, password, export_contacts, must_chang
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--password") from None
     user.save()
-    click.echo(f"Created {role} {email}")
+    click.echo(_("Created %(role)s %(email)s", role=word("role", role), email=email))
 
 
 @cli.command("demo-data")
@@ -86,10 +87,10 @@ def demo_data_command(count, seed):
     from . import demo
     _open_db()
     settings = current_app.config["BACKOFFICE"]
-    with click.progressbar(length=count, label="Creating customers") as bar:
+    with click.progressbar(length=count, label=_("Creating customers")) as bar:
         made = demo.make_demo_data(count, seed=seed, settings=settings, progress=bar.update)
-    click.echo(f"Added {made['customers']} customers, {made['plans']} care plans, "
-               f"{made['interactions']} interactions.")
+    click.echo(_("Added %(customers)s customers, %(plans)s care plans, %(interactions)s interactions.",
+                 customers=made["customers"], plans=made["plans"], interactions=made["interactions"]))
 
 
 from .csvio.commands import export_customers_command, import_customers_command  # noqa: E402

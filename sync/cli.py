@@ -5,6 +5,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from backoffice.admin.labels import kept_word
+from backoffice.i18n import _
+
 from . import gateway
 from .columns import TABLES
 from .sheets import SheetError
@@ -33,9 +36,10 @@ def sync_command():
     _needs_sheet(settings)
     db.connect(reuse_if_open=True)
     run = run_cycle(settings, "cli")
-    click.echo(f"{run.status}: read {run.rows_read} rows; created {run.created}, updated {run.updated}, "
-               f"archived {run.archived}, rejected {run.rejected}, conflicts {run.conflicts}; "
-               f"{run.api_calls} API calls")
+    click.echo(_("%(status)s: read %(rows)s rows; created %(created)s, updated %(updated)s, archived "
+                 "%(archived)s, rejected %(rejected)s, conflicts %(conflicts)s; %(calls)s API calls",
+                 status=kept_word(run.status), rows=run.rows_read, created=run.created, updated=run.updated,
+                 archived=run.archived, rejected=run.rejected, conflicts=run.conflicts, calls=run.api_calls))
     if run.error:
         click.echo(run.error, err=True)
     if run.status in ("failed", "stopped"):
@@ -58,6 +62,6 @@ def sheet_init_command():
         done = init_sheet(gateway.open_cached(gateway.settings_for(settings["sheet"])), tab_titles(settings),
                           language=settings["sheet"]["language"])
     except SheetError as exc:
-        raise click.ClickException(f"the sheet could not be laid out: {exc.message}") from None
-    for line in done or ["the sheet's layout is already right"]:
+        raise click.ClickException(_("the sheet could not be laid out: %(error)s", error=exc.message)) from None
+    for line in done or [_("the sheet's layout is already right")]:
         click.echo(line)

@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import actors
+from ..i18n import _
 
 
 def _open_db():
@@ -36,22 +37,23 @@ def import_customers_command(file: Path, dry_run: bool, login: str | None):
     try:
         text = decode(file.read_bytes())
         lines = max(text.count("\n") - 1, 1)
-        with click.progressbar(length=lines, label="Checking rows") as bar:
+        with click.progressbar(length=lines, label=_("Checking rows")) as bar:
             checked = importer.check(text, settings["phone"]["default_region"], progress=bar.update)
     except BadFile as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{checked.total:,} rows: {len(checked.good):,} ready, {checked.bad:,} with errors, "
-               f"{checked.duplicates:,} duplicates.")
+    click.echo(_("%(total)s rows: %(good)s ready, %(bad)s with errors, %(duplicates)s duplicates.",
+                 total=f"{checked.total:,}", good=f"{len(checked.good):,}", bad=f"{checked.bad:,}",
+                 duplicates=f"{checked.duplicates:,}"))
     for line, reason in checked.problems[:importer.SHOWN_PROBLEMS]:
-        click.echo(f"  line {line}: {reason}")
+        click.echo("  " + _("line %(line)s: %(reason)s", line=line, reason=reason))
     if len(checked.problems) > importer.SHOWN_PROBLEMS:
-        click.echo(f"  … and {len(checked.problems) - importer.SHOWN_PROBLEMS:,} more")
+        click.echo("  " + _("… and %(n)s more", n=f"{len(checked.problems) - importer.SHOWN_PROBLEMS:,}"))
     if dry_run:
-        click.echo("Dry run: nothing was saved.")
+        click.echo(_("Dry run: nothing was saved."))
         return
-    with click.progressbar(length=importer.import_steps(checked), label="Importing") as bar:
+    with click.progressbar(length=importer.import_steps(checked), label=_("Importing")) as bar:
         ids = importer.import_rows(checked, settings, actor, progress=bar.update)
-    click.echo(f"Imported {len(ids):,} customers.")
+    click.echo(_("Imported %(n)s customers.", n=f"{len(ids):,}"))
 
 
 @click.command("export-customers")
@@ -74,11 +76,11 @@ def export_customers_command(file: Path, bom: bool, archived: bool):
         query = query.where(~Customer.archived)
     total = query.count()
     with file.open("w", encoding="utf-8", newline="") as out, \
-            click.progressbar(length=total, label="Exporting") as bar:
+            click.progressbar(length=total, label=_("Exporting")) as bar:
         for number, line in enumerate(csv_lines(rows_of(query, CUSTOMERS), CUSTOMERS, mask_contacts=False,
                                                 bom=bom)):
             out.write(line)
             if number and number % 1000 == 0:
                 bar.update(1000)
         bar.update(total % 1000)
-    click.echo(f"Wrote {total:,} customers to {file}.")
+    click.echo(_("Wrote %(n)s customers to %(file)s.", n=f"{total:,}", file=file))

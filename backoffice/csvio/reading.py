@@ -5,7 +5,8 @@ import csv
 import io
 from collections.abc import Iterator
 
-from ..words import field_for_header
+from ..i18n import _, current_locale
+from ..words import field_for_header, header
 from .columns import CUSTOMER_FIELDS
 
 IMPORTABLE = ("name", "kind", "credit_code", "industry", "region", "source", "contact_name",
@@ -24,14 +25,19 @@ class BadFile(ValueError):
 def decode(data: bytes) -> str:
     """UTF-8 (with or without a byte-order mark), else GB18030 as saved by Chinese Excel."""
     if not data.strip():
-        raise BadFile("The file is empty.")
+        raise BadFile(_("The file is empty."))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise BadFile("The file is not text in UTF-8 or GB18030. Save it from your spreadsheet as "
-                  "“CSV UTF-8” and upload it again.")
+    raise BadFile(_("The file is not text in UTF-8 or GB18030. Save it from your spreadsheet as "
+                    "“CSV UTF-8” and upload it again."))
+
+
+def _headers(fields) -> str:
+    """Field names as the reader's headers say them (客户名称 in Chinese)."""
+    return ", ".join(header(f, current_locale()) for f in fields)
 
 
 def header_map(header: list[str]) -> list[str | None]:
@@ -40,13 +46,15 @@ def header_map(header: list[str]) -> list[str | None]:
     names = [field_for_header(h) or h.strip().lower().replace(" ", "_") for h in header]
     unknown = [h for h, n in zip(header, names, strict=True) if n and n not in IMPORTABLE + IGNORED]
     if unknown:
-        raise BadFile(f"Unknown column(s): {', '.join(unknown)}. Use the headers of the template.")
+        raise BadFile(_("Unknown column(s): %(columns)s. Use the headers of the template.",
+                        columns=", ".join(unknown)))
     missing = [n for n in REQUIRED if n not in names]
     if missing:
-        raise BadFile(f"Missing column(s): {', '.join(missing)}. Use the headers of the template.")
+        raise BadFile(_("Missing column(s): %(columns)s. Use the headers of the template.",
+                        columns=_headers(missing)))
     twice = sorted({n for n in names if n and names.count(n) > 1})
     if twice:
-        raise BadFile(f"Column(s) appear twice: {', '.join(twice)}.")
+        raise BadFile(_("Column(s) appear twice: %(columns)s.", columns=_headers(twice)))
     return [n if n in IMPORTABLE else None for n in names]
 
 
@@ -56,9 +64,9 @@ def rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         header = next(reader)
     except StopIteration:
-        raise BadFile("The file is empty.") from None
+        raise BadFile(_("The file is empty.")) from None
     except csv.Error as exc:
-        raise BadFile(f"The file is not a readable CSV: {exc}.") from None
+        raise BadFile(_("The file is not a readable CSV: %(error)s.", error=exc)) from None
     fields = header_map(header)
     try:
         for values in reader:
@@ -66,7 +74,7 @@ def rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
                 continue
             yield reader.line_num, {f: _unwrapped(v) for f, v in zip(fields, values, strict=False) if f}
     except csv.Error as exc:
-        raise BadFile(f"Line {reader.line_num} is not readable CSV: {exc}.") from None
+        raise BadFile(_("Line %(line)s is not readable CSV: %(error)s.", line=reader.line_num, error=exc)) from None
 
 
 def _unwrapped(value: str) -> str:
@@ -77,4 +85,5 @@ def _unwrapped(value: str) -> str:
 
 
 def template() -> str:
-    return ",".join(IMPORTABLE) + "\r\n"
+    """The import template's header line, in the reader's language (either language is read)."""
+    return ",".join(header(f, current_locale()) for f in IMPORTABLE) + "\r\n"
