@@ -23,21 +23,41 @@ COMPANY_KINDS = ("Machinery", "Trading", "Logistics", "Technology", "Foods", "Ph
 SURNAMES = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu")
 GIVEN = ("Wei", "Fang", "Na", "Min", "Jing", "Lei", "Qiang", "Yan", "Jun", "Hui")
 TITLES = ("manager", "director", "procurement head", "general manager", "engineer")
+NEEDS = (None, "Wants volume pricing", "Evaluating a second supplier", "Budget set for Q3")
+SUMMARIES = ("Checked in on last order", "Discussed renewal", "Sent product sheet", "Quarterly review")
+PLAN_TITLES = {"call": "Follow-up call", "product-news": "Industry news"}
+# The same demo as a Chinese office sees it (app.locale zh_CN): names, regions and words of its own.
+ZH = {
+    "regions": ("华东", "华北", "华南", "华中", "西南", "西北", "东北"),
+    "cities": ("上海", "北京", "深圳", "苏州", "杭州", "广州", "成都", "武汉", "青岛", "宁波"),
+    "company_words": ("恒达", "金龙", "华信", "天宇", "中科", "瑞泰", "明阳", "东方", "星河", "宝盛",
+                      "安达", "盛世", "开元", "莲花", "远景"),
+    "company_kinds": ("机械", "贸易", "物流", "科技", "食品", "医药", "纺织", "电子", "包装", "材料"),
+    "surnames": ("王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"),
+    "given": ("伟", "芳", "娜", "敏", "静", "磊", "强", "燕", "军", "慧", "建国", "晓明"),
+    "titles": ("经理", "总监", "采购负责人", "总经理", "工程师"),
+    "needs": (None, "希望获得批量采购价格", "正在评估第二家供应商", "第三季度预算已落实"),
+    "summaries": ("回访上次订单情况", "沟通续约事宜", "发送产品资料", "季度业务回顾"),
+    "plan_titles": {"call": "电话回访", "product-news": "行业资讯"},
+}
 BATCH = 500
 DEMO_ADMIN = ("admin@example.com", "Ada Admin")
 DEMO_STAFF = (("manager@example.com", "Mia Manager", "manager", True),
               ("rep1@example.com", "Ray Rep", "rep", False),
               ("rep2@example.com", "Rita Rep", "rep", False),
               ("rep3@example.com", "Rob Rep", "rep", False))
+STAFF_NAMES_ZH = {"admin@example.com": "赵敏", "manager@example.com": "陈静", "rep1@example.com": "李伟",
+                  "rep2@example.com": "王芳", "rep3@example.com": "张磊"}
 NO_PASSWORD = "!"  # a hash no password matches: nobody signs in until an admin sets one
 LOGIN_FILE = "demo-login.txt"
 
 
-def _ensure_staff(password_hash: str) -> list[User]:
+def _ensure_staff(password_hash: str, chinese: bool = False) -> list[User]:
     users = []
     for email, name, role, lead in DEMO_STAFF:
         user, _ = User.get_or_create(email=email, defaults={
-            "name": name, "role": role, "password_hash": password_hash, "is_sales_lead": lead})
+            "name": STAFF_NAMES_ZH[email] if chinese else name, "role": role,
+            "password_hash": password_hash, "is_sales_lead": lead})
         users.append(user)
     return users
 
@@ -58,9 +78,10 @@ def create_demo_logins(settings) -> tuple[str, str] | None:
     password = secrets.token_urlsafe(12)
     password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
     with db.atomic():
-        User.create(email=DEMO_ADMIN[0], name=DEMO_ADMIN[1], role="admin", can_export_contacts=True,
-                    password_hash=password_hash)
-        _ensure_staff(password_hash)
+        chinese = _chinese(settings)
+        User.create(email=DEMO_ADMIN[0], name=STAFF_NAMES_ZH[DEMO_ADMIN[0]] if chinese else DEMO_ADMIN[1],
+                    role="admin", can_export_contacts=True, password_hash=password_hash)
+        _ensure_staff(password_hash, chinese)
     return DEMO_ADMIN[0], password
 
 
@@ -128,21 +149,38 @@ def _rule_context(settings) -> tuple[rules.Context, dict[str, dict[int, str]]]:
     return ctx, {"owner": users, "industry": industries}
 
 
+def _chinese(settings) -> bool:
+    return ((settings or {}).get("app") or {}).get("locale", "zh_CN") == "zh_CN"
+
+
+def _person(rnd: random.Random, chinese: bool) -> str:
+    if chinese:
+        return rnd.choice(ZH["surnames"]) + rnd.choice(ZH["given"])
+    return f"{rnd.choice(SURNAMES)} {rnd.choice(GIVEN)}"
+
+
+def _company(rnd: random.Random, chinese: bool) -> str:
+    if chinese:
+        return (rnd.choice(ZH["cities"]) + rnd.choice(ZH["company_words"]) + rnd.choice(ZH["company_kinds"])
+                + "有限公司")
+    return f"{rnd.choice(COMPANY_WORDS)} {rnd.choice(COMPANY_KINDS)} Co., Ltd."
+
+
 def _customer(rnd: random.Random, owners, industries, today: dt.date, settings) -> dict:
     purchase = Decimal(rnd.choice([0, 20_000, 80_000, 150_000, 300_000, 600_000, 800_000,
                                    1_200_000, 2_500_000])) + Decimal(rnd.randint(0, 99_999))
     company = rnd.random() < 0.85
-    name = (f"{rnd.choice(COMPANY_WORDS)} {rnd.choice(COMPANY_KINDS)} Co., Ltd." if company
-            else f"{rnd.choice(SURNAMES)} {rnd.choice(GIVEN)}")
+    chinese = _chinese(settings)
+    name = _company(rnd, chinese) if company else _person(rnd, chinese)
     stage = rnd.choices(rules.STAGES, weights=(30, 20, 40, 10))[0]
     first = today - dt.timedelta(days=rnd.randint(10, 1500))
     tiers = settings["tiers"]
     return {
         "ref": new_ref("CU"), "name": name, "kind": "company" if company else "individual",
         "credit_code": _credit_code(rnd) if company and rnd.random() < 0.7 else None,
-        "industry": rnd.choice(industries), "region": rnd.choice(REGIONS),
+        "industry": rnd.choice(industries), "region": rnd.choice(ZH["regions"] if chinese else REGIONS),
         "source": rnd.choice(rules.SOURCES),
-        "contact_name": f"{rnd.choice(SURNAMES)} {rnd.choice(GIVEN)}", "contact_title": rnd.choice(TITLES),
+        "contact_name": _person(rnd, chinese), "contact_title": rnd.choice(ZH["titles"] if chinese else TITLES),
         "phone": _phone(rnd),
         "email": f"contact{rnd.randint(1, 10**7)}@example.com" if rnd.random() < 0.8 else None,
         "employees": rnd.choice([5, 20, 80, 300, 1200]) if company else None,
@@ -155,7 +193,7 @@ def _customer(rnd: random.Random, owners, industries, today: dt.date, settings) 
         "birthday": dt.date(1970 + rnd.randint(0, 30), rnd.randint(1, 12), rnd.randint(1, 28)) if not company else None,
         "anniversary": first.replace(day=min(first.day, 28)) if stage == "deal" else None,
         "verified_at": today - dt.timedelta(days=rnd.randint(0, 200)),
-        "needs": rnd.choice([None, "Wants volume pricing", "Evaluating a second supplier", "Budget set for Q3"]),
+        "needs": rnd.choice(ZH["needs"] if chinese else NEEDS),
         "created_at": utcnow() - dt.timedelta(days=rnd.randint(0, 365)),
     }
 
@@ -172,6 +210,8 @@ def make_demo_data(count: int, seed: int = 7, settings=None, progress=lambda n: 
     industries = [i.id for i in Industry.select()]
     ctx, names = _rule_context(settings)
     customer_rules, plan_rules = rules.customer_rules(ctx), rules.plan_rules(ctx)
+    chinese = _chinese(settings)
+    plan_titles, summaries = (ZH["plan_titles"], ZH["summaries"]) if chinese else (PLAN_TITLES, SUMMARIES)
     made = {"customers": 0, "plans": 0, "interactions": 0}
     for start in range(0, count, BATCH):
         rows = [checked(_customer(rnd, owners, industries, today, settings), customer_rules, names)
@@ -192,15 +232,14 @@ def make_demo_data(count: int, seed: int = 7, settings=None, progress=lambda n: 
                                   "old": "deal", "new": "lost", "at": lost_at})
                 action = "call" if c.stage in ("deal", "intent") else "product-news"
                 plans.append({"ref": new_ref("CP"), "customer": c.id, "owner": c.owner_id,
-                              "title": "Follow-up call" if action == "call" else "Industry news",
+                              "title": plan_titles[action],
                               "action": action, "channel": "phone" if action == "call" else "email",
                               "interval_days": 14 if action == "call" else 30,
                               "next_due": today + dt.timedelta(days=rnd.randint(-10, 20)), "status": "active"})
                 for _ in range(rnd.randint(0, 3)):
                     touches.append({"customer": c.id, "user": c.owner_id, "channel": "phone",
                                     "at": utcnow() - dt.timedelta(days=rnd.randint(0, 90)),
-                                    "summary": rnd.choice(["Checked in on last order", "Discussed renewal",
-                                                           "Sent product sheet", "Quarterly review"]),
+                                    "summary": rnd.choice(summaries),
                                     "sentiment": rnd.choices(rules.FEEDBACK, weights=(5, 4, 1))[0]})
             plans = [checked(plan, plan_rules, {"owner": names["owner"]}) for plan in plans]
             CarePlan.insert_many(plans).execute()
