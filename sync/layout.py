@@ -6,22 +6,24 @@ from typing import Any
 from backoffice import words
 from backoffice.i18n import _, speaking
 
+from . import appearance
 from .columns import ID, STATUS, TABLES, Column, Table, header_map, normalise_header
 from .gateway import a1_tab, column_letters, titles
 
 PROTECTED = "Written by the sync"  # the description that marks our protected ranges
 
 
-def _header_cells(sheet: dict) -> tuple[list[str], bool]:
-    """Header texts of row 1, and whether row 2 holds any data validation yet."""
+def _header_cells(sheet: dict) -> tuple[list[str], bool, list[dict]]:
+    """Header texts of row 1, whether row 2 holds any data validation yet, and row 2's cells."""
     data = (sheet.get("data") or [{}])[0]
     rows = data.get("rowData") or []
     header = []
     for cell in (rows[0].get("values", []) if rows else []):
         value = cell.get("userEnteredValue") or {}
         header.append(str(cell.get("formattedValue", value.get("stringValue", "")) or ""))
-    validated = len(rows) > 1 and any("dataValidation" in c for c in rows[1].get("values", []))
-    return header, validated
+    second = rows[1].get("values", []) if len(rows) > 1 else []
+    validated = any("dataValidation" in c for c in second)
+    return header, validated, second
 
 
 def _own_words(column: Column, language: str) -> set[str]:
@@ -35,7 +37,7 @@ def _plan_tab(table: Table, title: str, sheet: dict,
     """(structure requests, header writes, what was done) for one existing tab."""
     props = sheet["properties"]
     sheet_id, grid = props["sheetId"], props.get("gridProperties", {})
-    header, validated = _header_cells(sheet)
+    header, validated, second_row = _header_cells(sheet)
     columns, _problems = header_map(table, header)
     requests: list[dict] = []
     writes: list[dict] = []
@@ -45,7 +47,7 @@ def _plan_tab(table: Table, title: str, sheet: dict,
     next_col = len(header)
     added = []
     renamed = 0
-    for column in table.all_columns:
+    for column in (table.all_columns if header else appearance.order(table)):  # new: Sync status by the names
         if column.field in columns:
             index = columns[column.field]
             if normalise_header(header[index]) not in _own_words(column, language):
@@ -70,11 +72,12 @@ def _plan_tab(table: Table, title: str, sheet: dict,
     if width > grid.get("columnCount", 26):
         requests.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS",
                                              "length": width - grid.get("columnCount", 26)}})
-    if grid.get("frozenRowCount", 0) != 1:
-        requests.append({"updateSheetProperties": {
-            "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
-            "fields": "gridProperties.frozenRowCount"}})
-        done.append(_("%(tab)s: froze the header row", tab=title))
+    for tab_requests, tab_done in (
+            appearance.freeze(table, columns, sheet_id, grid, title),
+            appearance.number_formats(table, columns, sheet_id, second_row, title),
+            appearance.highlights(table, columns, sheet_id, sheet.get("conditionalFormats", []), language, title)):
+        requests += tab_requests
+        done += tab_done
     requests += _protection(sheet, sheet_id, columns, done, title)
     if not validated or writes:
         for column in table.all_columns:
