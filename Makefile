@@ -10,7 +10,7 @@ CATALOGUE := backoffice/translations/zh_Hans_CN/LC_MESSAGES/messages
 install: $(VENV)/.installed $(CATALOGUE).mo
 
 $(CATALOGUE).mo: $(CATALOGUE).po $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -q -d backoffice/translations
+	$(VENV)/bin/pybabel -q compile -d backoffice/translations
 
 # After wrapping new strings in _(): extract them, merge them into the catalogue, translate.
 messages: install
