@@ -29,6 +29,7 @@ from .models import (
     PlaybookStep,
     ReviewMonth,
     ReviewSlice,
+    SheetCompletion,
     SignIn,
     Tag,
     Ticket,
@@ -61,6 +62,7 @@ STEPS: list[tuple[int, str, object]] = [
      lambda migrator: db.create_tables([GroupRobot, NotifyPreference, Notification], safe=True)),
     (11, "the monthly review: a team per user, kept monthly figures, stage changes by month",
      lambda migrator: _review_schema(migrator)),
+    (14, "care plans marked done from the sheet", lambda migrator: db.create_tables([SheetCompletion], safe=True)),
 ]
 
 LATEST = STEPS[-1][0]

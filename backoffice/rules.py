@@ -342,6 +342,25 @@ def interaction_rules(ctx: Context) -> dict[str, Rule]:
     }
 
 
+def done_on(value, today: dt.date | None = None) -> dt.date | None:
+    """The day a care touch was made: a date, and not one still to come (a typo such as 2052
+    would push the plan's next due years ahead)."""
+    day = date(value)
+    if day is not None and today is not None and day > today:
+        raise RuleError(_('"%(value)s" is still to come; type the day the touch was made',
+                          value=_shown(value)))
+    return day
+
+
+def completion_rules(ctx: Context, today: dt.date | None = None) -> dict[str, Rule]:
+    """A care plan marked done from the sheet (`Done on`, `Outcome`): the outcome is the
+    interaction's summary, so it has the summary's room."""
+    return {
+        "done_on": Rule(_("done on"), lambda v: done_on(v, today)),
+        "outcome": Rule(_("outcome"), lambda v: text(v, max_length=INTERACTION_TEXT_LIMITS["summary"])),
+    }
+
+
 def _owner(value, owners: frozenset[str]) -> str | None:
     login = text(value, max_length=254)
     if login is None:

@@ -30,6 +30,7 @@ class Column:
     zh: tuple[str, ...] = ()  # the Chinese header, then Chinese aliases (glossary-zh.md)
     domain: str = ""  # the backoffice.words domain whose words the cells show and accept
     many: bool = False  # a comma-separated list of such words (tags)
+    optional: bool = False  # a tab without it still syncs (a column added after sheets existed)
 
     def heading(self, language: str | None = None) -> str:
         """The header in `language` (default: the language being spoken)."""
@@ -57,6 +58,9 @@ class Table:
     # The columns that say which record a row is: frozen beside ID, with Sync status right after
     # them in a new tab (sync/layout.py); none named: the first column.
     names: tuple[str, ...] = ()
+    # Cells staff type to ask for an action, not stored fields: the merge leaves them to the
+    # cycle (sync/completions.py), which clears them once the action is done.
+    commands: tuple[Column, ...] = ()
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -68,7 +72,7 @@ class Table:
     @property
     def all_columns(self) -> tuple[Column, ...]:
         return (Column(ID, "ID", ("id", "ref", "record id"), zh=("编号", "计划编号", "ID号")),
-                *self.columns,
+                *self.columns, *self.commands,
                 Column(STATUS, "Sync status", ("status of sync", "sync"), zh=("同步状态", "状态说明")))
 
     def ref_is_valid(self, ref: str) -> bool:
@@ -137,6 +141,11 @@ PLANS = Table(
         _choice("status", "Status", rules.PLAN_STATUSES, "plan_status", zh=("状态",)),
         Column("notes", "Notes", zh=("备注",)),
     ),
+    commands=(
+        Column("done_on", "Done on", ("done", "completed on"), kind="date", optional=True,
+               zh=("完成日期",)),
+        Column("outcome", "Outcome", ("result",), optional=True, zh=("完成情况",)),
+    ),
     rules=rules.plan_rules,
     create_defaults={"action": "call", "status": "active", "interval_days": "30"},
     names=("customer_ref", "customer_name", "title"),
@@ -169,7 +178,7 @@ def header_map(table: Table, header_row: list[Any]) -> tuple[dict[str, int], lis
                               second=column_letters(index)))
             continue
         found[name] = index
-    missing = [f'"{c.heading()}"' for c in table.all_columns if c.field not in found]
+    missing = [f'"{c.heading()}"' for c in table.all_columns if c.field not in found and not c.optional]
     if len(missing) == 1:
         problems.append(_("the column %(column)s is missing (renamed or deleted?)", column=missing[0]))
     elif missing:

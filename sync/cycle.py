@@ -230,13 +230,13 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
                                  mint=_minter(table, taken), policy=sheet["conflict_policy"],
                                  customers=customers_now if table is PLANS else None)
         tab_input = _tab_input(table, tab, columns, side, sheet["language"], typed.get(title, set()))
-        if table is PLANS:
-            tab_input.row_notes = completions.notes(done, side)
         if table is PLANS and outcome.plans and outcome.plans[0].table is CUSTOMERS:
             # The commit's care follow-up, worked out now: its plans go in this cycle's write.
             follow = followup.predict(outcome.plans[0], snapshot.sides[CUSTOMERS.key].database, tab_input,
                                       set(side.ids), customers_now, followup.people, now, merge_rules.mint)
             tab_input = followup.shown_to_the_merge(tab_input, follow)
+        if table is PLANS:
+            tab_input.row_notes = completions.notes(done, side)
         plan = merge(tab_input, merge_rules)
         if table is CUSTOMERS:  # the plans tab may name customers created or renamed just now
             for ref in plan.archives:

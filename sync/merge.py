@@ -33,6 +33,14 @@ class SheetRow:
 
 
 @dataclass
+class RowNote:
+    """What the cycle made of a row's command cells (a plan's Done on): said in the row's status."""
+    errors: dict[str, str] = field(default_factory=dict)  # field -> why refused; the cell keeps its text
+    notices: list[str] = field(default_factory=list)  # what was done ("done on …, next due …")
+    clear: tuple[str, ...] = ()  # cells blanked now that their action is done
+
+
+@dataclass
 class TabInput:
     table: Table
     rows: list[SheetRow]  # rows with anything in a synced column
@@ -42,6 +50,7 @@ class TabInput:
     archived: set[str]  # refs of archived records
     base: dict[str, dict[str, str]]  # ref -> what both sides agreed on last time
     open_conflicts: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # ref -> {(field, kept)}
+    row_notes: dict[int, RowNote] = field(default_factory=dict)  # row number -> its command cells' outcome
 
 
 @dataclass
@@ -154,7 +163,8 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
         _status(plan, row, [archived], [], changed=False, reasons={ID: archived})
         return
     if ref in tab.database:
-        if row.formulas or ref in tab.open_conflicts or _notes_a_conflict(table, row) or not quiet(
+        if row.formulas or ref in tab.open_conflicts or row.number in tab.row_notes \
+                or _notes_a_conflict(table, row) or not quiet(
                 row.values, ref, tab.database[ref], tab.base.get(ref), plan.sheet_updated):
             _update(tab, rules, plan, row, ref)
     else:
@@ -308,9 +318,24 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
     new_base = _synced(table, merged)
     if new_base != base:
         plan.base[ref] = new_base
+    note = tab.row_notes.get(row.number)
+    if note is not None:
+        _noted(plan, row, note, errors, notices, reasons)
     plan.rejected += bool(errors)
-    changed = bool(changes) or ref in plan.sheet_updated
+    changed = bool(changes) or ref in plan.sheet_updated or bool(note and note.notices)
     _status(plan, row, errors, notices, changed, reasons)
+
+
+def _noted(plan: Plan, row: SheetRow, note: RowNote, errors: list[str], notices: list[str],
+           reasons: dict[str, str]) -> None:
+    """A row's command cells in its status, and blanked once their action is done."""
+    for name, why in note.errors.items():
+        errors.append(why)
+        reasons[name] = why
+    notices.extend(note.notices)
+    for name in note.clear:
+        if raw_text(row.values.get(name)) != "":
+            plan.cells[(row.number, name)] = ""
 
 
 def _conflict_note(table: Table, name: str, kept: str) -> str:

@@ -7,7 +7,7 @@ from .imports import ImportJob
 from .notify import GroupRobot, Notification, NotifyPreference
 from .review import ReviewMonth, ReviewSlice
 from .sign_ins import SignIn
-from .sync_state import Conflict, Lease, SyncBase, SyncRun
+from .sync_state import Conflict, Lease, SheetCompletion, SyncBase, SyncRun
 from .tickets import Ticket, TicketCounter, TicketOption
 from .users import LoginAttempt, User
 
@@ -21,8 +21,8 @@ def rules_context(region: str = "CN"):
 
 ALL_MODELS = [User, SignIn, LoginAttempt, Industry, Tag, Customer, PlaybookStep, CarePlan, Interaction,
               Change, SyncRun, SyncBase, Conflict, Lease, ImportJob, TicketOption, TicketCounter, Ticket,
-              GroupRobot, NotifyPreference, Notification, ReviewMonth, ReviewSlice]
+              GroupRobot, NotifyPreference, Notification, ReviewMonth, ReviewSlice, SheetCompletion]
 
 __all__ = ["ALL_MODELS", "BaseModel", "CarePlan", "Change", "Conflict", "Customer", "GroupRobot", "ImportJob",
-           "Industry", "Interaction", "Lease", "LoginAttempt", "Notification", "NotifyPreference", "PlaybookStep", "ReviewMonth", "ReviewSlice", "SyncBase", "SyncRun", "Tag",
+           "Industry", "Interaction", "Lease", "LoginAttempt", "Notification", "NotifyPreference", "PlaybookStep", "ReviewMonth", "ReviewSlice", "SheetCompletion", "SyncBase", "SyncRun", "Tag",
            "Ticket", "TicketCounter", "TicketOption", "TrackedModel", "User", "rules_context", "new_ref", "utcnow"]

@@ -1,9 +1,18 @@
 """What the sheet sync keeps: its runs, the agreed base snapshot, conflicts and the lease lock."""
 from __future__ import annotations
 
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from .base import BaseModel, utcnow
+from .care import CarePlan, Interaction
 from .users import User
 
 
@@ -57,3 +66,21 @@ class Lease(BaseModel):
     name = CharField(max_length=50, primary_key=True)
     holder = CharField(max_length=100)
     expires_at = DateTimeField()
+
+
+class SheetCompletion(BaseModel):
+    """A care plan marked done from the sheet (its `Done on` cell), kept before the cell is cleared.
+
+    The key is the row's state when it was applied (the date, the outcome and the Next due the
+    row showed): a cycle that dies between this commit and its sheet write finds the same row
+    again, recognises it here and only clears the cells, so a touch is never logged twice. A
+    later completion on the same day shows a moved Next due, so its key differs.
+    """
+    plan = ForeignKeyField(CarePlan, on_delete="CASCADE")
+    done_on = DateField()
+    key = CharField(max_length=64)  # sha256 of the row's state, hex
+    interaction = ForeignKeyField(Interaction, null=True, on_delete="SET NULL")
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("plan", "key"), True),)
