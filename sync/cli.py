@@ -1,4 +1,4 @@
-"""The sync's commands, which the `backoffice` command finds as plugins: sync and sheet init."""
+"""The sync's commands, which the `backoffice` command finds as plugins: sync, sheet init and sheet check."""
 from __future__ import annotations
 
 import click
@@ -65,3 +65,51 @@ def sheet_init_command():
         raise click.ClickException(_("the sheet could not be laid out: %(error)s", error=exc.message)) from None
     for line in done or [_("the sheet's layout is already right")]:
         click.echo(line)
+
+
+@sheet_group.command("check")
+@click.option("--dry-run", is_flag=True, help="Also show what the first cycle would do (nothing is written).")
+@with_appcontext
+def sheet_check_command(dry_run: bool):
+    """Say which spreadsheet is connected, as whom, whether it answers, and what to do if not."""
+    from .check import LOCAL, check
+    settings = current_app.config["BACKOFFICE"]
+    report = check(settings)
+    account = _("the local sheet emulator (no account)") if report.account == LOCAL else report.account
+    click.echo(_("Spreadsheet: %(id)s %(title)s", id=report.spreadsheet_id or "-", title=report.title))
+    click.echo(_("As: %(account)s", account=account or "-"))
+    if report.answers:
+        click.echo(_("Answers: yes (locale %(locale)s, time zone %(zone)s)", locale=report.locale,
+                     zone=report.time_zone))
+    else:
+        click.echo(_("Answers: no"))
+    for tab, rows in report.data_rows.items():
+        click.echo(_("%(tab)s: %(count)s rows of data", tab=tab, count=rows))
+    for problem in report.problems:
+        click.echo(_("Problem: %(what)s", what=problem.what))
+        click.echo("  " + _("To fix it: %(fix)s", fix=problem.fix) + (f"\n  {problem.link}" if problem.link else ""))
+    for note in report.notes:
+        click.echo(_("Note: %(note)s", note=note))
+    if report.offers_dry_run and not dry_run:
+        click.echo(_("The sheet already holds data and was never synced: run `backoffice sheet check "
+                     "--dry-run` to see what the first cycle would do."))
+    if dry_run and report.ok:
+        _print_preview(settings)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+def _print_preview(settings: dict) -> None:
+    from .preview import preview
+    click.echo(_("The first cycle would do this (nothing was written):"))
+    for tab in preview(settings):
+        if tab.problem:
+            click.echo("  " + _("%(tab)s: not synced (%(problem)s)", tab=tab.title, problem=tab.problem))
+            continue
+        click.echo("  " + _(
+            "%(tab)s: %(rows)s rows; create %(create)s, update %(update)s, archive %(archive)s, add "
+            "%(add)s from the panel, refuse %(refused)s, conflicts %(conflicts)s", tab=tab.title, rows=tab.rows,
+            create=tab.create, update=tab.update, archive=tab.archive, add=tab.add_to_sheet,
+            refused=tab.refused, conflicts=tab.conflicts))
+        for row, status in tab.examples:
+            click.echo("    " + _("row %(row)s: %(status)s", row=row, status=status))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -58,6 +59,18 @@ class SheetUnavailable(SheetError):
     """Transient failures (429, 5xx, timeouts, dropped connections) outlasted the retries."""
 
 
+class SheetForbidden(SheetError):
+    """403: the spreadsheet is not shared with the account we act as."""
+
+
+class SheetApiDisabled(SheetForbidden):
+    """403: the Sheets (or Drive) API is not enabled in the account's Cloud project."""
+
+    def __init__(self, message: str, code: int = 403, status: str = "", activation_url: str = "") -> None:
+        super().__init__(message, code, status)
+        self.activation_url = activation_url  # where to enable it, as Google's error gives it
+
+
 class CallCounter:
     """API calls made through one client: `calls` logical requests, `attempts` HTTP sends (retries included)."""
 
@@ -82,6 +95,15 @@ def _from_api_error(err: APIError) -> SheetError:
     error = err.error if isinstance(err.error, Mapping) else {}
     message = str(error.get("message") or err)
     status = str(error.get("status") or "")
+    if err.code == 403:
+        for detail in error.get("details") or []:
+            if isinstance(detail, Mapping) and detail.get("reason") == "SERVICE_DISABLED":
+                url = str((detail.get("metadata") or {}).get("activationUrl") or "")
+                return SheetApiDisabled(message, 403, status, url)
+        if "has not been used in project" in message or "is disabled" in message:
+            found = re.search(r"https://\S+?(?=\s|$)", message)
+            return SheetApiDisabled(message, 403, status, found.group(0) if found else "")
+        return SheetForbidden(message, 403, status)
     cls = SheetNotFound if err.code == 404 else SheetError
     return cls(message, err.code, status)
 
@@ -230,7 +252,9 @@ def close(spreadsheet: gspread.Spreadsheet | gspread.Client) -> None:
 
 __all__ = [
     "CallCounter",
+    "SheetApiDisabled",
     "SheetError",
+    "SheetForbidden",
     "SheetNotFound",
     "SheetSettings",
     "SheetUnavailable",
