@@ -34,8 +34,9 @@ def _conflict_resolved(app, conflict, take: str, user, **extra) -> bool:
 
 
 def init_app(app) -> None:
-    """Subscribe to the back-office's signals and add the Sync runs and Conflicts pages."""
+    """Subscribe to the back-office's signals and add the Sync runs, Conflicts and Sheet connection pages."""
     from . import tasks  # noqa: F401 - the panel queues the sync's tasks by name
+    from .connection_page import SheetConnectionView
     # Module-level receivers: connecting them again for another app changes nothing.
     signals.records_changed.connect(_records_changed)
     signals.cycle_requested.connect(_cycle_requested)
@@ -45,4 +46,6 @@ def init_app(app) -> None:
         app,
         SyncRunView(SyncRun, name=_l("Sync runs"), endpoint="sync_runs", category=sheet_sync),
         ConflictView(Conflict, name=_l("Conflicts"), endpoint="conflicts", category=sheet_sync),
+        SheetConnectionView(name=_l("Sheet connection"), endpoint="sheet_connection",
+                            url="/admin/sheet-connection", category=sheet_sync),
     )

@@ -3,6 +3,7 @@ does not (403, 404, API not enabled, a tab or header missing); a dry run of a fi
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -11,6 +12,7 @@ from sync import gateway
 from sync.check import check
 from sync.cli import sheet_group
 from sync.preview import preview
+from tests.conftest import make_user
 from tests.factories import make_customer
 from tests.sync.conftest import SID
 
@@ -100,3 +102,41 @@ def test_a_synced_sheet_offers_no_dry_run(app, book, sync_settings):
     make_customer(name="Acme")
     book.sync()
     assert not check(sync_settings).offers_dry_run
+
+
+def _page(client, method: str = "get"):
+    if method == "get":
+        return client.get("/admin/sheet-connection/").get_data(as_text=True)
+    page = client.get("/admin/sheet-connection/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    return client.post("/admin/sheet-connection/", data={"csrf_token": token}).get_data(as_text=True)
+
+
+def test_the_connection_page_tells_an_admin_what_to_do(book, as_account, client, auth, emulator):
+    make_user()
+    auth.login()
+    page = _page(client)
+    assert SID in page and ACCOUNT in page and 'id="sheet-answers"' in page and "badge-success" in page
+    emulator.add_fault("403")  # not retried: one request meets it
+    page = _page(client)
+    assert "badge-danger" in page and f"add {ACCOUNT} as Editor" in page
+    emulator.add_fault("api_disabled")
+    assert "https://console.developers.google.com/apis/api/sheets.googleapis.com" in _page(client)
+
+
+def test_the_connection_page_offers_and_runs_a_dry_run(book, client, auth):
+    make_user()
+    auth.login()
+    book.add_row("Customers", {"Name": "Acme", "Region": "East"})
+    assert 'id="dry-run-offer"' in _page(client)
+    book.emulator.reset_counts()
+    page = _page(client, "post")
+    assert 'id="dry-run-result"' in page and "<td>1</td>" in page
+    assert Customer.select().count() == 0 and set(book.counts()) <= {"spreadsheets.get", "values.batchGet"}
+
+
+def test_the_connection_page_is_for_admins(book, client, auth):
+    make_user()
+    make_user("rep@example.org", role="manager")
+    auth.login("rep@example.org")
+    assert client.get("/admin/sheet-connection/").status_code in (302, 403)
