@@ -29,9 +29,7 @@ class CustomerScopedView(SecureModelView):
     """Rows that hang off a customer: reps see only those of their own customers."""
 
     def scoped(self, query):
-        if current_user.sees_all_customers:
-            return query
-        return query.where(Customer.owner == current_user.id)
+        return Customer.in_book_of(current_user, query)  # the query joins Customer
 
     def lean_query(self):
         return self.scoped(self.model.select(self.model._meta.primary_key).join(Customer))

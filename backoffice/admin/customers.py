@@ -105,7 +105,7 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
                 .join(Industry, JOIN.LEFT_OUTER, on=(Customer.industry == Industry.id)).switch(Customer))
 
     def scoped(self, query):
-        return query if current_user.sees_all_customers else query.where(Customer.owner == current_user.id)
+        return Customer.in_book_of(current_user, query)
 
     def apply_filters(self, query, filters):
         wants_archived = any(isinstance(self._filters[i], ArchivedFilter) for i, _n, _v in filters or ())
@@ -225,7 +225,7 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
 
 def duplicate_credit_code(twin: Customer) -> str:
     """Name the customer holding the code only to someone who may see it: a rep learns only that it is taken."""
-    if current_user.sees_all_customers or twin.owner_id == current_user.id:
+    if twin.is_in_book_of(current_user):
         return _("Customer %(ref)s (%(name)s) already has this credit code.", ref=twin.ref, name=twin.name)
     return _("This credit code is already used by another customer. Ask a manager if you think it is wrong.")
 

@@ -41,8 +41,7 @@ class CustomerLoader(ScopedLoader):
                          placeholder=_l("Type part of a name or an ID"))
 
     def visible(self):
-        query = Customer.select().where(~Customer.archived)
-        return query if current_user.sees_all_customers else query.where(Customer.owner == current_user.id)
+        return Customer.in_book_of(current_user).where(~Customer.archived)
 
     def format(self, model):
         return (model.id, f"{model.name} ({model.ref})") if model else None
@@ -56,8 +55,8 @@ class CarePlanLoader(ScopedLoader):
                          placeholder=_l("Type part of a plan's title or ID"))
 
     def visible(self):
-        query = CarePlan.select(CarePlan, Customer).join(Customer).where(~CarePlan.archived)
-        return query if current_user.sees_all_customers else query.where(Customer.owner == current_user.id)
+        return CarePlan.in_book_of(current_user, CarePlan.select(CarePlan, Customer).join(Customer)).where(
+            ~CarePlan.archived)
 
     def format(self, model):
         return (model.id, f"{model.title} · {model.customer.name} ({model.ref})") if model else None

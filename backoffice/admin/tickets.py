@@ -115,9 +115,7 @@ class TicketView(ExportMixin, SecureModelView):
                 .join(ASSIGNEE, JOIN.LEFT_OUTER, on=(Ticket.assignee == ASSIGNEE.id)).switch(Ticket))
 
     def scoped(self, query):
-        if current_user.sees_all_customers:
-            return query
-        return query.where(Ticket.visible_condition(current_user))
+        return Ticket.in_book_of(current_user, query)
 
     def lean_query(self):
         return self.scoped(Ticket.select(Ticket.id).join(Customer).switch(Ticket))
@@ -167,7 +165,7 @@ class TicketView(ExportMixin, SecureModelView):
         old = None if is_created else Ticket.get_by_id(model.id)
         if is_created:
             model.opened_at = clock.now()
-            if not current_user.sees_all_customers and model.customer.owner_id != current_user.id:
+            if not model.customer.is_in_book_of(current_user):
                 raise ValidationError(_("Pick one of your own customers."))
         try:
             flow.settle(model, old.status if old else None,
@@ -186,7 +184,7 @@ class TicketView(ExportMixin, SecureModelView):
         return sla.state(model, clock.now())
 
     def customer_visible(self, model) -> bool:
-        return current_user.sees_all_customers or model.customer.owner_id == current_user.id
+        return model.customer.is_in_book_of(current_user)
 
     def assignee_options(self):
         return owner_options()
@@ -247,10 +245,8 @@ class TicketView(ExportMixin, SecureModelView):
     @expose("/from-interaction/<int:interaction_id>", methods=("POST",))
     def from_interaction_view(self, interaction_id: int):
         """One click on a negative interaction opens its ticket (or shows the one it has)."""
-        query = Interaction.select(Interaction, Customer).join(Customer).where(Interaction.id == interaction_id)
-        if not current_user.sees_all_customers:
-            query = query.where(Customer.owner == current_user.id)
-        interaction = query.first()
+        interaction = Interaction.in_book_of(current_user, Interaction.select(Interaction, Customer).join(
+            Customer).where(Interaction.id == interaction_id)).first()
         if interaction is None:
             abort(404)
         ticket = flow.open_from_interaction(interaction)

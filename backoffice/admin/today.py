@@ -38,10 +38,8 @@ class TodayView(SecureIndexView):
 
     @expose("/responded/<int:interaction_id>", methods=("POST",))
     def responded(self, interaction_id: int):
-        query = Interaction.select().join(Customer).where(Interaction.id == interaction_id)
-        if not current_user.sees_all_customers:
-            query = query.where(Customer.owner == current_user.id)
-        interaction = query.first()
+        interaction = Interaction.in_book_of(
+            current_user, Interaction.select().join(Customer).where(Interaction.id == interaction_id)).first()
         if interaction is None:
             abort(404)  # another rep's record looks like a missing one
         if interaction.responded_at is None:

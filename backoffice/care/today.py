@@ -28,9 +28,7 @@ def _plans(user):
 def _scoped(query, user):
     """Working customers only, and only a rep's own book unless the user sees every customer.
     `archived = false` rather than `NOT archived`: SQLite uses an index only for the former."""
-    if not user.sees_all_customers:
-        query = query.where(Customer.owner == user.id)
-    return query.where(Customer.archived == False)  # noqa: E712 - SQL, not a Python test
+    return Customer.in_book_of(user, query).where(Customer.archived == False)  # noqa: E712 - SQL, not a Python test
 
 
 def _customers(user):

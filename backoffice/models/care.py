@@ -71,11 +71,9 @@ class CarePlan(TrackedModel):
         return self.title
 
     @classmethod
-    def visible_to(cls, user):
-        query = cls.select().join(Customer)
-        if user.sees_all_customers:
-            return query
-        return query.where(Customer.owner == user.id)
+    def in_book_of(cls, user, query=None):
+        """Plans of the customers in `user`'s book; `query` must join Customer."""
+        return Customer.in_book_of(user, cls.select().join(Customer) if query is None else query)
 
     @classmethod
     def due(cls, on: dt.date):
@@ -118,8 +116,6 @@ class Interaction(BaseModel):
         return super().save(*args, **kwargs)
 
     @classmethod
-    def visible_to(cls, user):
-        query = cls.select().join(Customer)
-        if user.sees_all_customers:
-            return query
-        return query.where(Customer.owner == user.id)
+    def in_book_of(cls, user, query=None):
+        """Interactions with the customers in `user`'s book; `query` must join Customer."""
+        return Customer.in_book_of(user, cls.select().join(Customer) if query is None else query)

@@ -96,12 +96,16 @@ class Customer(TrackedModel):
         return self.name
 
     @classmethod
-    def visible_to(cls, user):
-        """Every customer for admins and managers, a rep's own book otherwise."""
-        query = cls.select()
-        if user.sees_all_customers:
-            return query
-        return query.where(cls.owner == user.id)
+    def in_book_of(cls, user, query=None):
+        """The one book scope: every customer for admins and managers, a rep's own book otherwise.
+        Narrows `query` (one reading Customer, or joined to it) when given; the records that hang
+        off a customer have their own `in_book_of` built on this one."""
+        query = cls.select() if query is None else query
+        return query if user.sees_all_customers else query.where(cls.owner == user.id)
+
+    def is_in_book_of(self, user) -> bool:
+        """The same scope for a record already read: may `user` see this customer?"""
+        return bool(user.sees_all_customers or self.owner_id == user.id)
 
     @classmethod
     def working(cls):

@@ -133,15 +133,23 @@ class Ticket(TrackedModel):
         return self.status in rules.OPEN_TICKET_STATUSES
 
     @classmethod
-    def visible_to(cls, user):
-        """Every ticket for admins and managers; for a rep, their customers' and those assigned to them."""
-        query = cls.select(cls, Customer).join(Customer).switch(cls)
-        return query if user.sees_all_customers else query.where(cls.visible_condition(user))
+    def in_book_of(cls, user, query=None):
+        """Every ticket for admins and managers; for a rep, their customers' and those assigned to
+        them. `query` must join Customer."""
+        query = cls.select(cls, Customer).join(Customer).switch(cls) if query is None else query
+        if user.sees_all_customers:
+            return query
+        return query.where((Customer.owner == user.id) | (cls.assignee == user.id))
 
     @classmethod
-    def visible_condition(cls, user):
-        """The rep's part of `visible_to`, for queries that join Customer themselves."""
-        return (Customer.owner == user.id) | (cls.assignee == user.id)
+    def on_desk_of(cls, user, query=None):
+        """The tickets a person works on (Today): every one for admins and managers; for a rep,
+        those assigned to them and their customers' that nobody holds yet. `query` must join Customer."""
+        query = cls.select(cls, Customer).join(Customer).switch(cls) if query is None else query
+        if user.sees_all_customers:
+            return query
+        return query.where((cls.assignee == user.id)
+                           | ((Customer.owner == user.id) & cls.assignee.is_null()))
 
     @classmethod
     def open(cls):

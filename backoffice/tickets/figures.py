@@ -16,8 +16,7 @@ from ..reports import month_of, months_back
 
 
 def _tickets(user):
-    query = Ticket.select().join(Customer).switch(Ticket).where(~Ticket.archived)
-    return query if user.sees_all_customers else query.where(Ticket.visible_condition(user))
+    return Ticket.in_book_of(user, Ticket.select().join(Customer).switch(Ticket).where(~Ticket.archived))
 
 
 def _start(months: list[str]) -> dt.datetime:

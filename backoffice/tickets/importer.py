@@ -61,7 +61,7 @@ def check(text: str, user, region: str = "CN") -> Checked:
     if "title" not in headers:
         raise BadFile("Missing column: title. Use the headers of the download.")
     ticket_rules = rules.ticket_rules(rules_context(region))
-    visible = Customer.visible_to(user).where(~Customer.archived)
+    visible = Customer.in_book_of(user).where(~Customer.archived)
     result = Checked()
     for row in reader:
         row = {(k or "").strip(): v for k, v in row.items() if (k or "").strip() in IMPORTABLE}

@@ -14,10 +14,7 @@ LIMIT = 50
 def _mine(query, user):
     """A rep's: assigned to them, or their customers' that nobody holds yet. Managers and admins
     see every customer's, as their plans lists do."""
-    if user.sees_all_customers:
-        return query
-    return query.where((Ticket.assignee == user.id)
-                       | ((Customer.owner == user.id) & Ticket.assignee.is_null()))
+    return Ticket.on_desk_of(user, query)
 
 
 def attention(user, now: dt.datetime, limit: int = LIMIT) -> tuple[int, list[tuple[Ticket, str]]]:
