@@ -62,7 +62,7 @@ def database_url(request, tmp_path):
         tables = [m._meta.table_name for m in ALL_MODELS if m.table_exists()]
         if tables:
             db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
-        db.execute_sql('DROP TABLE IF EXISTS "schemaversion"')
+        db.execute_sql('DROP TABLE IF EXISTS "schema_version"')  # so each test migrates afresh
         db.close()
         return url
     return f"sqlite:///{tmp_path / 'test.db'}"
