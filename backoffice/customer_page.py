@@ -74,18 +74,27 @@ def _value(name: str, value: str | None, names: dict) -> str:
         return names[(name, value)]
     if name in ("annual_purchase", "annual_revenue"):
         return money(value)
+    from .admin.labels import ENUM_COLUMNS, shown
+    if name in ENUM_COLUMNS:
+        return shown(ENUM_COLUMNS[name], value)
     return value
 
 
 def _label(name: str) -> str:
-    return _(name.replace("_", " "))
+    from .admin.labels import FIELD_LABELS
+    return str(FIELD_LABELS.get(name) or _(name.replace("_", " ")))
+
+
+def _who(actor_label: str) -> str:
+    from .admin.labels import kept_word
+    return kept_word(actor_label)
 
 
 def _saves(changes: list[Change], names: dict) -> list[Entry]:
     """History rows grouped per save (same moment, same actor): one entry each."""
     groups: dict[tuple, list[Change]] = {}
     for c in changes:
-        groups.setdefault((c.at, c.actor_label, c.action if c.action == "create" else "edit"), []).append(c)
+        groups.setdefault((c.at, _who(c.actor_label), c.action if c.action == "create" else "edit"), []).append(c)
     entries = []
     for (at, who, action), rows in groups.items():
         rows = [r for r in rows if r.field not in HIDDEN]

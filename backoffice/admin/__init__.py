@@ -58,8 +58,8 @@ def init_app(app) -> Admin:
     app.extensions["backoffice_admin_slot"] = working
     from ..tickets import labels as ticket_labels
     app.jinja_env.globals["ticket_labels"] = ticket_labels
-    from .labels import kept_word
-    app.jinja_env.globals["kept_word"] = kept_word
+    from .labels import kept_word, plan_title
+    app.jinja_env.globals.update(kept_word=kept_word, plan_title=plan_title)
     return admin
 
 

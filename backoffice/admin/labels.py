@@ -64,6 +64,17 @@ KEPT_WORDS = {
 }
 
 
+# The titles the seeded playbook gives plans: shown in the reader's language (a title a manager
+# typed is shown as typed).
+PLAYBOOK_TITLES = (_l("Monthly deep review"), _l("Quarterly industry report"), _l("Fortnightly call"),
+                   _l("Monthly product news"), _l("Weekly follow-up"), _l("Monthly industry news"),
+                   _l("Win-back call"))
+
+
+def plan_title(title: str | None) -> str:
+    return gettext(title) if title else ""
+
+
 def enum_pairs(domain: str, options) -> list[tuple[str, LazyString]]:
     """(key, its words) for a dropdown or filter: read in the language of the page showing it."""
     return [(key, LazyString(word, domain, key)) for key in options]
@@ -101,6 +112,8 @@ class LabelledViewMixin:
     def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
         if name not in (column_formatters or {}):
             value = getattr(model, name, None)
+            if name == "title" and self.model.__name__ == "CarePlan":
+                return plan_title(value)
             if name in self.enum_columns:
                 return shown(self.enum_columns[name], value)
             if name in self.kept_columns:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import phonenumbers
 
 from .. import clock
+from ..i18n import _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -58,7 +59,7 @@ def _money(value) -> str:
 
 
 def _flag(value) -> str:
-    return "" if value is None else ("yes" if value else "no")
+    return "" if value is None else (_("yes") if value else _("no"))  # 是 / 否 in Chinese
 
 
 def _date(value) -> str:
