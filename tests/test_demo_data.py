@@ -58,3 +58,19 @@ def test_demo_refuses_to_store_a_record_its_rules_refuse(app, settings):
         assert "phone" in str(exc)
     else:
         raise AssertionError("a phone the rule refuses was accepted")
+
+
+def test_a_chinese_office_gets_chinese_demo_data_that_passes_the_rules(app, settings):
+    chinese = {**settings, "app": {**settings["app"], "locale": "zh_CN"}}
+    demo.make_demo_data(60, seed=5, settings=chinese, today=TODAY)
+    ctx = rules.Context(region=settings["phone"]["default_region"], tags=Tag.names(),
+                        industries=tuple(i.name for i in Industry.select()),
+                        owners=frozenset(u.email for u in User.select().where(User.active)))
+    customer_rules = rules.customer_rules(ctx)
+    customers = list(Customer.select())
+    for customer in customers:
+        assert rules.check(customer_rules, _form_of(customer, ctx))[1] == {}, customer.ref
+    assert {c.region for c in customers} <= set(demo.ZH["regions"])
+    assert all(not any("a" <= ch.lower() <= "z" for ch in c.name + (c.contact_name or "")) for c in customers)
+    assert any(c.name.endswith("有限公司") for c in customers)
+    assert {p.title for p in CarePlan.select()} <= set(demo.ZH["plan_titles"].values())
