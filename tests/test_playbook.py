@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from backoffice import actors
+from backoffice import actors, clock
 from backoffice.care import playbook
 from backoffice.care.complete import mark_done
 from backoffice.models import CarePlan, Change, Interaction
