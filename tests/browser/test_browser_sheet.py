@@ -161,3 +161,70 @@ def test_a_row_deleted_on_the_sheet_archives_the_customer_who_can_be_restored(ad
     stack.sync()  # restored in the panel: back on the sheet
     expect(sheet.open().page.locator("#grid")).to_contain_text(victim.name)
     assert admin.problems.all() + sheet.page.problems.all() == []
+
+
+def test_done_on_typed_on_the_sheet_page_marks_the_plan_done_in_the_panel(admin, new_page, stack):
+    import datetime as dt
+
+    from backoffice import clock
+    from backoffice.models import CarePlan, Customer, Interaction
+    from sync.columns import PLANS
+    language = stack.settings()["sheet"]["language"]  # the headers as `sheet init` wrote them
+    header = {name: PLANS.column(name).heading(language)
+              for name in ("done_on", "outcome", "next_due", "sync_status")}
+    stack.sync()
+    with stack.database():
+        plan = (CarePlan.select().join(Customer)
+                .where(CarePlan.status == "active", ~CarePlan.archived, ~Customer.archived)
+                .order_by(CarePlan.id).first())
+        owner = plan.customer
+        touches = Interaction.select().where(Interaction.care_plan == plan.id).count()
+    done_on = clock.today() - dt.timedelta(days=1)  # yesterday in the office: never a day to come
+    next_due = done_on + dt.timedelta(days=plan.interval_days)
+
+    sheet = SheetPage(new_page(base_url=stack.sheet_url), stack.sheet_page("Care plans")).open()
+    row = sheet.row_of(plan.ref)
+    sheet.type_into(row, header["done_on"], done_on.isoformat())
+    sheet.type_into(row, header["outcome"], "Agreed the spring order by phone")
+
+    stack.sync()
+    sheet.open()
+    expect(sheet.cell(row, header["done_on"])).to_have_text("")
+    expect(sheet.cell(row, header["outcome"])).to_have_text("")
+    status = sheet.cell(row, header["sync_status"])
+    expect(status).to_contain_text(done_on.isoformat())
+    expect(status).to_contain_text(next_due.isoformat())
+    expect(sheet.cell(row, header["next_due"])).to_have_text(next_due.isoformat())
+    with stack.database():
+        assert Interaction.select().where(Interaction.care_plan == plan.id).count() == touches + 1
+
+    admin.goto(f"/admin/customers/details/?id={owner.id}")
+    expect(admin.locator("#timeline")).to_contain_text("Agreed the spring order by phone")
+    line = admin.locator(f"#care-plans tr[data-plan='{plan.ref}']")
+    expect(line).to_contain_text(next_due.isoformat())
+    expect(line).to_contain_text(done_on.isoformat())
+    assert admin.problems.all() + sheet.page.problems.all() == []
+
+
+def test_a_refused_cell_is_marked_with_its_reason_and_cleared_once_fixed(sheet, stack):
+    stack.sync()
+    row = sheet.row_of(BRAVO)
+    sheet.type_into(row, "Email", "li.na at bravo")
+
+    stack.sync()
+    sheet.open()
+    email = sheet.cell(row, "Email")
+    expect(email).to_have_css("background-color", "rgb(252, 219, 217)")  # the mark the sync laid
+    expect(email).to_have_attribute("title", re.compile("email.*not saved"))
+    expect(sheet.cell(row, "Sync status")).to_contain_text("not saved")
+    expect(sheet.cell(row, "Name")).not_to_have_attribute("data-bg", re.compile("."))
+
+    sheet.type_into(row, "Email", "li.na@bravo.example.com")
+    stack.sync()
+    sheet.open()
+    email = sheet.cell(row, "Email")
+    expect(email).to_have_text("li.na@bravo.example.com")
+    expect(email).not_to_have_attribute("data-bg", re.compile("."))
+    expect(email).not_to_have_attribute("title", re.compile("."))
+    expect(sheet.cell(row, "Sync status")).to_have_text("")
+    assert sheet.page.problems.all() == []
