@@ -288,6 +288,8 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
             except RuleError as exc:
                 if raw_text(raw).strip() == "" and name in table.empty_means:
                     sheet = table.empty_means[name]
+                elif adopted:  # a stale copy's old text, not typed now: logged and shown right
+                    sheet = raw_text(raw)
                 else:
                     errors.append(_not_saved(exc))
                     reasons[name] = errors[-1]

@@ -5,7 +5,9 @@ from backoffice import rules
 from backoffice.models import Change, Conflict, Customer, SyncBase
 
 from .fields import FIELDS_CHECKED, INVALID, Edit, meaning, stored, text_of
-from .sheet_view import SheetView, shown
+from .sheet_view import Formula, SheetView, shown
+
+DERIVED = {"tier": "Tier", "closeness": "Closeness", "churn_risk": "Churn risk"}
 
 
 def _rows_ok(status: str) -> bool:
@@ -105,13 +107,26 @@ def converged(machine) -> None:
         for name in FIELDS_CHECKED:
             cell = view.field_cell(number, name)
             meant = meaning(name, cell, machine.ctx)
+            if meant is INVALID and not isinstance(cell, Formula) and shown(cell) == stored(customer, name):
+                continue  # the panel's own text that starts with "=", written as text: agreed
+            if meant is INVALID and not isinstance(cell, Formula) and \
+                    shown(cell) in machine.formula_texts.get((customer.ref, name), ()):
+                # Known limit (docs/soak.md): an earlier panel text starting with "=" that a killed
+                # cycle wrote but never recorded as agreed reads like a typed formula and is refused.
+                assert "formula" in view.status(number), f"{customer.ref}.{name}: {shown(cell)!r} unexplained"
+                from .machine import STATS  # the soak prints it
+                STATS["known limit: old panel '=' text refused as a formula"] += 1
+                continue
             if meant is INVALID:
                 assert (customer.ref, name) in machine.rejected, (
                     f"{customer.ref}.{name} shows {shown(cell)[:60]!r}, refused, though nobody typed it")
                 continue
             assert meant == stored(customer, name), (
                 f"{customer.ref}.{name}: sheet {shown(cell)[:60]!r}, database {stored(customer, name)[:60]!r}")
-        assert shown(view.field_cell(number, "tier")) == customer.tier, f"{customer.ref} shows a stale tier"
+        for name in DERIVED:  # worked out by the cycle: in its own write, never a cycle late
+            assert shown(view.cell(number, DERIVED[name])) == getattr(customer, name), (
+                f"{customer.ref} shows {DERIVED[name]} {shown(view.cell(number, DERIVED[name]))!r}, "
+                f"the database holds {getattr(customer, name)!r}")
         for copy in view.copies.get(customer.ref, []):
             assert "also on row" in view.status(copy), f"pasted copy of {customer.ref} on row {copy} not flagged"
 

@@ -17,7 +17,7 @@ from sync.cycle import run_cycle
 from . import checks
 from .crashes import POINTS, Crash, crash_at
 from .fields import BAD, HEADERS, INVALID, VALID, Edit, context, meaning, python_value, stored
-from .sheet_view import SheetView, shown
+from .sheet_view import Formula, SheetView, shown
 from .world import TIMEOUT
 
 STATS: Counter = Counter()  # summed over every history of the process; the soak prints it
@@ -47,6 +47,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.lease_stuck = False
         self.count = 0
         self.names = itertools.count(1)
+        self.formula_texts: dict[tuple[str, str], set[str]] = {}  # panel texts starting with "="
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -251,8 +252,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.forget_sheet_side(ref)
         STATS["staff deletes"] += 1
 
-    @precondition(lambda self: not self.view().copies)
-    @rule(by=st.sampled_from(["Name", "Region", "ID", "Stage"]), reverse=st.booleans())
+    @rule(by=st.sampled_from(["Name", "Region", "ID", "Stage", "Sync status"]), reverse=st.booleans())
     def staff_sorts_the_rows(self, by, reverse):
         view = self.view()
         index = view.column(by)
@@ -296,6 +296,47 @@ class SyncMachine(RuleBasedStateMachine):
         number = view.copies[ref][-1]
         rows = view.grid[:number - 1] + view.grid[number:]
         self.w.write_grid(rows, len(view.grid))
+
+    @precondition(lambda self: self.view().copies)
+    @rule(data=st.data())
+    def staff_deletes_the_row_a_copy_was_made_from(self, data):
+        """The record's own row goes and a pasted copy stays: the copy is the record's row again."""
+        view = self.view()
+        ref = data.draw(st.sampled_from(sorted(view.copies)), label="ref")
+        number = view.first[ref]
+        self.w.write_grid(view.grid[:number - 1] + view.grid[number:], len(view.grid))
+        self.forget_sheet_side(ref)  # what was typed in that row went with it
+        STATS["staff deletes of a copied row"] += 1
+
+    @precondition(lambda self: self.working())
+    @rule(data=st.data(), name=st.sampled_from(["name", "region", "needs"]),
+          text=st.sampled_from(["=1+1", "=A1", "=SUM(B2:B3)"]))
+    def admin_types_text_like_a_formula(self, data, name, text):
+        """Panel text that starts with "=": the sheet shows it as text, never runs it."""
+        ref = data.draw(st.sampled_from(self.working()), label="ref")
+        self.admin_save(ref, {name: text})
+        self.formula_texts.setdefault((ref, name), set()).add(text)
+        STATS["admin edits"] += 1
+
+    @precondition(lambda self: self.formula_text_cells())
+    @rule(data=st.data())
+    def staff_types_a_formula_over_panel_text(self, data):
+        """The same characters typed as a formula: the sheet computes it, the sync must refuse it."""
+        ref, name = data.draw(st.sampled_from(self.formula_text_cells()), label="cell")
+        self.staff_type(ref, name, stored(Customer.get(Customer.ref == ref), name))
+        STATS["staff formulas over panel text"] += 1
+
+    def formula_text_cells(self) -> list[tuple[str, str]]:
+        view = self.view()
+        found = []
+        for ref in self.on_sheet():
+            customer = Customer.get(Customer.ref == ref)
+            for name in ("name", "region", "needs"):
+                cell = view.field_cell(view.first[ref], name)
+                if stored(customer, name).startswith("=") and not isinstance(cell, Formula) \
+                        and shown(cell) == stored(customer, name):
+                    found.append((ref, name))
+        return found
 
     # -- Google and the worker -------------------------------------------------------------
 

@@ -9,6 +9,10 @@ from .fields import HEADERS, READ_ONLY
 ID, STATUS = "ID", "Sync status"
 
 
+class Formula(str):
+    """A cell that holds a formula (its text as the FORMULA view reads it), not text."""
+
+
 def shown(value: Any) -> str:
     """A cell as text, numbers without a spurious '.0'."""
     if isinstance(value, float) and value.is_integer():
@@ -26,14 +30,17 @@ class SheetView:
     def __post_init__(self) -> None:
         header = self.grid[0] if self.grid else []
         self.columns = {shown(h): i for i, h in enumerate(header) if shown(h)}
+        rows: dict[str, list[int]] = {}
         for number, row in enumerate(self.grid[1:], start=2):
             ref = shown(self.at(row, ID)).strip()
-            if not ref:
-                continue
-            if ref in self.first:
-                self.copies.setdefault(ref, []).append(number)
-            else:
-                self.first[ref] = number
+            if ref:
+                rows.setdefault(ref, []).append(number)
+        for ref, numbers in rows.items():
+            # The record's own row is the one not flagged as a copy, whatever the order (docs/sync.md).
+            own = next((n for n in numbers if not self.flagged(n, ref)), numbers[0])
+            self.first[ref] = own
+            if len(numbers) > 1:
+                self.copies[ref] = [n for n in numbers if n != own]
 
     def at(self, row: list[Any], header: str) -> Any:
         index = self.columns.get(header)
@@ -44,6 +51,11 @@ class SheetView:
 
     def field_cell(self, number: int, name: str) -> Any:
         return self.cell(number, HEADERS.get(name) or READ_ONLY[name])
+
+    def flagged(self, number: int, ref: str) -> bool:
+        """Whether the row's status is the sync's "also on row" flag for `ref`."""
+        status = self.status(number)
+        return ref in status and "also on row" in status
 
     def status(self, number: int) -> str:
         return shown(self.cell(number, STATUS))

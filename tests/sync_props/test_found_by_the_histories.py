@@ -66,3 +66,28 @@ def test_cell_typed_while_the_cycle_runs_is_not_overwritten_unseen(world):
     seen = SheetView(world.grid()).cell(number, "Region")
     logged = Conflict.select().where(Conflict.ref == customer.ref, Conflict.sheet_value == "South")
     assert "South" in (seen, Customer.get_by_id(customer.id).region) or logged.exists()
+
+
+def test_a_copy_left_holding_old_panel_text_like_a_formula_shows_the_record_again(world):
+    settings = world.fresh()
+    customer = _customer(world, name="Acme")
+    with world.as_admin():
+        saved = Customer.get_by_id(customer.id)
+        saved.region = "=SUM(B2:B3)"  # panel text: written as text, never run
+        saved.save()
+    assert run_cycle(settings).status == "ok"
+    view, number = _row(world, customer.ref)
+    world.emulator.set_values(world.sid, "Customers", f"A{len(view.grid) + 1}", [view.grid[number - 1]],
+                              user_entered=False)  # a pasted copy of the row
+    assert run_cycle(settings).status == "ok"
+    with world.as_admin():
+        saved = Customer.get_by_id(customer.id)
+        saved.region = "North"
+        saved.save()
+    assert run_cycle(settings).status == "ok"
+    view, number = _row(world, customer.ref)
+    world.write_grid(view.grid[:number - 1] + view.grid[number:], len(view.grid))  # the record's own row goes
+    assert run_cycle(settings).status == "ok"
+    view, number = _row(world, customer.ref)
+    assert view.cell(number, "Region") == "North" and "not saved" not in view.status(number)
+    assert Conflict.select().where(Conflict.ref == customer.ref, Conflict.sheet_value == "=SUM(B2:B3)").exists()

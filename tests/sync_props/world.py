@@ -30,6 +30,8 @@ from backoffice.models import base as model_base
 from sync import gateway, layout, lease, sheets
 from sync.emulator import EmulatorServer
 
+from .sheet_view import Formula
+
 TABS = {"customer": "Customers", "care plan": "Care plans"}
 TEMPLATE = "template"
 TEMPLATE_ROWS = 40  # small grids keep the emulator's copy-on-write cheap; the sync grows them
@@ -143,14 +145,29 @@ class World:
     # -- the sheet as a person sees it ----------------------------------------------------------
 
     def grid(self, tab: str = "Customers") -> list[list[Any]]:
-        return self.emulator.values(self.sid, tab)
+        """The tab's cells as read with the FORMULA view; a formula's text is marked as a Formula."""
+        grid = self.emulator.values(self.sid, tab)
+        store = self.emulator.store
+        with store.lock:
+            sheet = store.book(self.sid).find(tab)
+            for (r, c), cell in sheet.cells.items():
+                formula = (cell.get("uv") or {}).get("formulaValue")
+                if formula is not None and r < len(grid) and c < len(grid[r]):
+                    grid[r][c] = Formula(formula)
+        return grid
 
     def write_grid(self, rows: list[list[Any]], old_height: int, tab: str = "Customers") -> None:
-        """Replace the tab's contents (pasting a whole block), blanking rows that fell off the end."""
+        """Replace the tab's contents (pasting a whole block), blanking rows that fell off the end.
+
+        Cells move with their type, as in a sort: text stays text, a formula stays a formula."""
         width = max((len(r) for r in rows), default=0)
         block = [list(r) + [""] * (width - len(r)) for r in rows]
         block += [[""] * width for _ in range(max(0, old_height - len(rows)))]
         self.emulator.set_values(self.sid, tab, "A1", block, user_entered=False)
+        for r, row in enumerate(block):
+            for c, value in enumerate(row):
+                if isinstance(value, Formula):
+                    self.emulator.set_cell(self.sid, tab, f"{gateway.column_letters(c)}{r + 1}", str(value))
 
     def type(self, row: int, col: int, value: Any, tab: str = "Customers") -> None:
         self.emulator.set_cell(self.sid, tab, f"{gateway.column_letters(col)}{row}", value)
