@@ -228,3 +228,29 @@ def test_a_refused_cell_is_marked_with_its_reason_and_cleared_once_fixed(sheet, 
     expect(email).not_to_have_attribute("title", re.compile("."))
     expect(sheet.cell(row, "Sync status")).to_have_text("")
     assert sheet.page.problems.all() == []
+
+def test_a_refused_cell_is_marked_with_its_reason_and_cleared_once_fixed(sheet, stack):
+    """The stack's sheet speaks Chinese (sheet.language's default): 电子邮箱 is Email, 未保存 "not saved"."""
+    stack.sync()
+    row = sheet.open().row_of(BRAVO)
+    sheet.type_into(row, "电子邮箱", "li.na at bravo")
+
+    stack.sync()
+    sheet.open()
+    email = sheet.cell(row, "电子邮箱")
+    expect(email).to_have_css("background-color", "rgb(252, 219, 217)")  # the mark the sync laid
+    expect(email).to_have_attribute("title", re.compile("li.na at bravo.*未保存"))
+    expect(sheet.cell(row, "同步状态")).to_contain_text("未保存")
+    expect(sheet.cell(row, "客户名称")).not_to_have_attribute("data-bg", re.compile("."))
+    email.scroll_into_view_if_needed()
+    screenshot(sheet.page, "sheet-refused-cell")
+
+    sheet.type_into(row, "电子邮箱", "li.na@bravo.example.com")
+    stack.sync()
+    sheet.open()
+    email = sheet.cell(row, "电子邮箱")
+    expect(email).to_have_text("li.na@bravo.example.com")
+    expect(email).not_to_have_attribute("data-bg", re.compile("."))
+    expect(email).not_to_have_attribute("title", re.compile("."))
+    expect(sheet.cell(row, "同步状态")).to_have_text("")
+    assert sheet.page.problems.all() == []
