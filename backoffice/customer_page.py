@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from .i18n import _
+from .i18n import _, current_locale
 from .models import CarePlan, Change, Industry, Interaction, Ticket, User
 
 HIDDEN = {"archived_at", "tier_override_reason"}  # said by the entry itself, or beside the tier
@@ -82,7 +82,11 @@ def _value(name: str, value: str | None, names: dict) -> str:
 
 def _label(name: str) -> str:
     from .admin.labels import FIELD_LABELS
-    return str(FIELD_LABELS.get(name) or _(name.replace("_", " ")))
+    english = name.replace("_", " ")
+    said = _(english)
+    # a field the rules do not name (tier, closeness …) reads as the panel's column heading
+    untranslated = said == english and current_locale() != "en"
+    return str(FIELD_LABELS[name]) if untranslated and name in FIELD_LABELS else said
 
 
 def _who(actor_label: str) -> str:
