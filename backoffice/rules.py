@@ -285,6 +285,41 @@ class Context:
     tickets: TicketWords = field(default_factory=lambda: TicketWords())  # ticket dictionaries
 
 
+class OnFirstUse:
+    """A dictionary of a `Context` read when a rule first asks for it, then kept: a form that
+    checks only names and tags reads no logins."""
+
+    def __init__(self, load: Callable[[], object]) -> None:
+        self._load, self._value, self._loaded = load, None, False
+
+    def _get(self):
+        if not self._loaded:
+            self._value, self._loaded = self._load(), True
+        return self._value
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __contains__(self, item) -> bool:
+        return item in self._get()
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._get(), name)
+
+
+def customer_problems(values: Mapping[str, object]) -> dict[str, str]:
+    """Rules of the whole customer record, beyond each field: an overridden tier needs a reason."""
+    problems = {}
+    if values.get("tier_override") and not str(values.get("tier_override_reason") or "").strip():
+        problems["tier_override_reason"] = _("Give a reason for overriding the tier.")
+    return problems
+
+
 def customer_rules(ctx: Context) -> dict[str, Rule]:
     # Labels are read in the language being spoken: the sheet's, or the person's in the panel.
     return {
@@ -372,22 +407,26 @@ def _owner(value, owners: frozenset[str]) -> str | None:
 
 
 def check(rules: Mapping[str, Rule], data: Mapping[str, object],
-          partial: bool = False) -> tuple[dict[str, object], dict[str, str]]:
-    """Clean the given fields. Returns (clean values, {field: plain-words message})."""
+          partial: bool = False, labelled: bool = True) -> tuple[dict[str, object], dict[str, str]]:
+    """Clean the given fields. Returns (clean values, {field: plain-words message}); a form that
+    shows each message beside its field asks for them without the label (`labelled=False`)."""
     cleaned: dict[str, object] = {}
     errors: dict[str, str] = {}
+
+    def say(rule: Rule, message: str) -> str:
+        return f"{rule.label}: {message}" if labelled else message
     for name, rule in rules.items():
         if name not in data:
             if not partial and rule.required:
-                errors[name] = f"{rule.label}: " + _("is required")
+                errors[name] = say(rule, _("is required"))
             continue
         try:
             value = rule.clean(data[name])
         except RuleError as exc:
-            errors[name] = f"{rule.label}: {exc}"
+            errors[name] = say(rule, str(exc))
             continue
         if value is None and rule.required:
-            errors[name] = f"{rule.label}: " + _("is required")
+            errors[name] = say(rule, _("is required"))
             continue
         cleaned[name] = value
     return cleaned, errors

@@ -137,8 +137,8 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
     def on_model_change(self, form, model, is_created):
         if is_created and not current_user.sees_all_customers:
             model.owner = current_user.id
-        if model.tier_override and not (model.tier_override_reason or "").strip():
-            raise ValidationError(_("Give a reason for overriding the tier."))
+        for problem in rules.customer_problems(model.__data__).values():
+            raise ValidationError(problem)
         if not model.tier_override:
             model.tier_override_reason = None
         if model.credit_code:
@@ -148,9 +148,15 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
         tiers = current_app.config["BACKOFFICE"]["tiers"]
         model.tier = model.effective_tier(tiers["strategic_from"], tiers["key_from"])
 
+    def update_model(self, form, model):
+        # The record as the form loaded it is the history's "before": the save need not read it again.
+        model.loaded_values = model.tracked_values()
+        return super().update_model(form, model)
+
     def after_model_change(self, form, model, is_created):
         from ..care.hooks import customers_changed
-        customers_changed([model.id], current_app.config["BACKOFFICE"])
+        customers_changed([model.id], current_app.config["BACKOFFICE"],
+                          fields=None if is_created else getattr(model, "changed_fields", None))
         super().after_model_change(form, model, is_created)
 
     # -- the page -------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Form fields that validate through the rules module, so the panel agrees with the sheet and CSV."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel.speaklater import LazyString
 from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.widgets import DateInput
@@ -15,25 +15,36 @@ RULE_SETS = {"customer": rules.customer_rules, "care plan": rules.plan_rules,
 
 
 def current_rules(table: str) -> dict[str, rules.Rule]:
-    region = current_app.config["BACKOFFICE"]["phone"]["default_region"]
-    return RULE_SETS[table](rules_context(region))
+    """The table's rules on this request's one context (its dictionaries are read once, when needed)."""
+    if "rules_context" not in g:
+        g.rules_context = rules_context(current_app.config["BACKOFFICE"]["phone"]["default_region"])
+    return RULE_SETS[table](g.rules_context)
+
+
+def check_form(form, table: str) -> tuple[dict, dict]:
+    """One `rules.check` for every rule field of the form: (clean values, {field: message})."""
+    names = [field.name for field in form
+             if any(isinstance(v, RuleValidator) and v.table == table for v in field.validators)]
+    table_rules = current_rules(table)
+    return rules.check({n: table_rules[n] for n in names}, {n: form[n].data for n in names},
+                       partial=True, labelled=False)
 
 
 class RuleValidator:
-    """Runs one rule of `rules` and leaves the cleaned value in the field."""
+    """The field's part of the record's one check (run by the form's first rule field): raises
+    the field's message, or leaves the cleaned value in the field."""
 
     def __init__(self, table: str, name: str):
         self.table, self.name = table, name
 
     def __call__(self, form, field):
-        rule = current_rules(self.table)[self.name]
-        try:
-            value = rule.clean(field.data)
-        except rules.RuleError as exc:
-            raise ValidationError(str(exc)) from None
-        if value is None and rule.required:
-            raise ValidationError(_("is required"))
-        field.data = value
+        checked = form.__dict__.setdefault("_checked_by_rules", {})
+        if self.table not in checked:
+            checked[self.table] = check_form(form, self.table)
+        cleaned, errors = checked[self.table]
+        if self.name in errors:
+            raise ValidationError(errors[self.name])
+        field.data = cleaned.get(self.name)
 
 
 class RuleField(StringField):

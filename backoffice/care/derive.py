@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from peewee import fn
+from peewee import Case, fn
 
 from .. import actors, clock, rules
 from ..db import db
@@ -39,16 +39,19 @@ def _as_datetime(value) -> dt.datetime | None:
 
 def touches(now: dt.datetime, customer_ids: list[int] | None = None
             ) -> tuple[dict[int, int], dict[int, dt.datetime]]:
-    """({customer id: interactions in the 30 days to `now`}, {customer id: last interaction}): two
-    aggregate queries, for the given customers or all of them."""
+    """({customer id: interactions in the 30 days to `now`}, {customer id: last interaction}): one
+    aggregate query, for the given customers or all of them."""
     window = now - dt.timedelta(days=30)
-    recent = Interaction.select(Interaction.customer, fn.COUNT(Interaction.id)).where(
-        Interaction.at >= window).group_by(Interaction.customer)
-    last = Interaction.select(Interaction.customer, fn.MAX(Interaction.at)).group_by(Interaction.customer)
+    query = Interaction.select(Interaction.customer, fn.COUNT(Case(None, [(Interaction.at >= window, 1)], None)),
+                               fn.MAX(Interaction.at)).group_by(Interaction.customer)
     if customer_ids is not None:
-        recent = recent.where(Interaction.customer.in_(customer_ids))
-        last = last.where(Interaction.customer.in_(customer_ids))
-    return dict(recent.tuples()), {cid: _as_datetime(at) for cid, at in last.tuples()}
+        query = query.where(Interaction.customer.in_(customer_ids))
+    recent, last = {}, {}
+    for cid, count, at in query.tuples():
+        if count:
+            recent[cid] = count
+        last[cid] = _as_datetime(at)
+    return recent, last
 
 
 def derive(settings: dict, customer_ids: Iterable[int] | None = None,

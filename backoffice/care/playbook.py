@@ -43,11 +43,6 @@ def created(record, actor) -> dict:
     return {**row, "field": None, "new": None}
 
 
-def _sales_lead_id() -> int | None:
-    lead = (User.select(User.id).where(User.is_sales_lead, User.active).order_by(User.id).first())
-    return lead.id if lead else None
-
-
 def wanted_steps(customer, steps: list[PlaybookStep]) -> set[int]:
     """The playbook steps that apply to a customer now; archived customers get none."""
     if customer.archived:
@@ -69,9 +64,11 @@ def _plan_row(customer_id: int, owner_id: int | None, step: PlaybookStep, lead: 
 
 
 def _active_steps() -> tuple[list[PlaybookStep], int | None]:
-    steps = list(PlaybookStep.select().where(PlaybookStep.active))
-    lead = _sales_lead_id() if any(s.owned_by_sales_lead for s in steps) else None
-    return steps, lead
+    # The sales lead comes along as a scalar subquery: one statement for both.
+    lead_id = User.select(User.id).where(User.is_sales_lead, User.active).order_by(User.id).limit(1)
+    steps = list(PlaybookStep.select(PlaybookStep, lead_id.alias("sales_lead_id")).where(PlaybookStep.active))
+    needed = any(s.owned_by_sales_lead for s in steps)
+    return steps, (steps[0].sales_lead_id if needed else None)
 
 
 def active_steps() -> tuple[list[PlaybookStep], int | None]:

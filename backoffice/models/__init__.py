@@ -13,10 +13,11 @@ from .users import LoginAttempt, User
 
 
 def rules_context(region: str = "CN"):
-    """The dictionaries and logins the rules check against, read from the database."""
-    from ..rules import Context
-    return Context(region=region, industries=Industry.names(), tags=Tag.names(),
-                   owners=User.logins(), tickets=TicketOption.words())
+    """The dictionaries and logins the rules check against, each read from the database when a
+    rule first needs it (build one per request or cycle and share it)."""
+    from ..rules import Context, OnFirstUse
+    return Context(region=region, industries=OnFirstUse(Industry.names), tags=OnFirstUse(Tag.names),
+                   owners=OnFirstUse(User.logins), tickets=OnFirstUse(TicketOption.words))
 
 
 ALL_MODELS = [User, SignIn, LoginAttempt, Industry, Tag, Customer, PlaybookStep, CarePlan, Interaction,

@@ -64,15 +64,19 @@ class TrackedModel(BaseModel):
     def save(self, *args, **kwargs):
         from .history import Change
 
-        before = None
-        if self._pk is not None and not kwargs.get("force_insert"):
+        # A form that loaded the record says what it held (`loaded_values`); else it is read again.
+        before = self.__dict__.pop("loaded_values", None)
+        if before is None and self._pk is not None and not kwargs.get("force_insert"):
             previous = type(self).get_or_none(type(self)._meta.primary_key == self._pk)
             before = previous.tracked_values() if previous else None
         if "updated_at" in self._meta.fields:
             self.updated_at = utcnow()
         with db.atomic():
             result = super().save(*args, **kwargs)
-            Change.record(self, before, self.tracked_values())
+            after = self.tracked_values()
+            Change.record(self, before, after)
+        # What this save changed, for the work that follows it (None: a new record).
+        self.changed_fields = None if before is None else {k for k, v in after.items() if before.get(k) != v}
         return result
 
     def delete_instance(self, *args, **kwargs):
