@@ -29,8 +29,11 @@ from .models import (
     PlaybookStep,
     ReviewMonth,
     ReviewSlice,
+    SheetBase,
     SheetCompletion,
+    SheetConnection,
     SignIn,
+    SyncRun,
     Tag,
     Ticket,
     TicketCounter,
@@ -63,6 +66,8 @@ STEPS: list[tuple[int, str, object]] = [
     (11, "the monthly review: a team per user, kept monthly figures, stage changes by month",
      lambda migrator: _review_schema(migrator)),
     (14, "care plans marked done from the sheet", lambda migrator: db.create_tables([SheetCompletion], safe=True)),
+    (16, "sheets per person: registered sheets with their own base and runs, users' Google accounts",
+     lambda migrator: _sheets_per_person(migrator)),
 ]
 
 LATEST = STEPS[-1][0]
@@ -94,6 +99,13 @@ def _review_schema(migrator) -> None:
     db.create_tables([ReviewMonth, ReviewSlice], safe=True)
     for model in (User, Change, Customer):
         model._schema.create_indexes(safe=True)
+
+
+def _sheets_per_person(migrator) -> None:
+    db.create_tables([SheetConnection, SheetBase], safe=True)
+    _add_column(migrator, User, "google_account")
+    if "sheet_id" not in {c.name for c in db.get_columns(SyncRun._meta.table_name)}:  # a foreign key's column
+        migrate_schema(migrator.add_column(SyncRun._meta.table_name, "sheet_id", SyncRun.sheet))
 
 
 def _migrator():

@@ -6,6 +6,7 @@ from .history import Change
 from .imports import ImportJob
 from .notify import GroupRobot, Notification, NotifyPreference
 from .review import ReviewMonth, ReviewSlice
+from .sheet_connections import SheetBase, SheetConnection
 from .sign_ins import SignIn
 from .sync_state import Conflict, Lease, SheetCompletion, SyncBase, SyncRun
 from .tickets import Ticket, TicketCounter, TicketOption
@@ -22,8 +23,9 @@ def rules_context(region: str = "CN"):
 
 ALL_MODELS = [User, SignIn, LoginAttempt, Industry, Tag, Customer, PlaybookStep, CarePlan, Interaction,
               Change, SyncRun, SyncBase, Conflict, Lease, ImportJob, TicketOption, TicketCounter, Ticket,
-              GroupRobot, NotifyPreference, Notification, ReviewMonth, ReviewSlice, SheetCompletion]
+              GroupRobot, NotifyPreference, Notification, ReviewMonth, ReviewSlice, SheetCompletion,
+              SheetConnection, SheetBase]
 
 __all__ = ["ALL_MODELS", "BaseModel", "CarePlan", "Change", "Conflict", "Customer", "GroupRobot", "ImportJob",
-           "Industry", "Interaction", "Lease", "LoginAttempt", "Notification", "NotifyPreference", "PlaybookStep", "ReviewMonth", "ReviewSlice", "SheetCompletion", "SyncBase", "SyncRun", "Tag",
+           "Industry", "Interaction", "Lease", "LoginAttempt", "Notification", "NotifyPreference", "PlaybookStep", "ReviewMonth", "ReviewSlice", "SheetBase", "SheetCompletion", "SheetConnection", "SyncBase", "SyncRun", "Tag",
            "Ticket", "TicketCounter", "TicketOption", "TrackedModel", "User", "rules_context", "new_ref", "utcnow"]

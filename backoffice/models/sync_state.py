@@ -13,6 +13,7 @@ from peewee import (
 
 from .base import BaseModel, utcnow
 from .care import CarePlan, Interaction
+from .sheet_connections import SheetConnection
 from .users import User
 
 
@@ -29,6 +30,8 @@ class SyncRun(BaseModel):
     conflicts = IntegerField(default=0)
     api_calls = IntegerField(default=0)
     error = TextField(null=True)
+    # Which registered sheet the cycle was for; none: the settings' everyone-sheet.
+    sheet = ForeignKeyField(SheetConnection, null=True, on_delete="CASCADE", backref="runs")
 
     @classmethod
     def latest(cls):

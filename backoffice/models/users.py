@@ -26,6 +26,7 @@ class User(UserMixin, BaseModel):
     must_change_password = BooleanField(default=False)  # set by an admin's password; cleared by the user's own
     locale = CharField(max_length=10, null=True)  # zh_CN | en; empty: the office's app.locale
     team = CharField(max_length=100, null=True, index=True)  # the sales team the review filters by
+    google_account = CharField(max_length=254, null=True)  # the sheets made for them are shared with it
     created_at = DateTimeField(default=utcnow)
 
     sign_in_token: str | None = None  # the browser's sign-in this request came with
