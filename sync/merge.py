@@ -132,6 +132,9 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
     table = tab.table
     ref = raw_text(row.values.get(ID)).strip()
     errors: list[str] = []
+    # Archived in the panel: every row with its ID leaves the sheet, pasted copies too (a copy
+    # told "also on row N" while row N is blanked would be told otherwise by the next cycle).
+    archived = ref in tab.archived or (ref not in tab.database and ref in tab.base)
     if not ref:
         ref = rules.mint()  # written into the row before the record exists: see docs/sync.md
         plan.cells[(row.number, ID)] = ref
@@ -139,7 +142,7 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
         errors.append(table.column(ID).heading() + ": " + _(
             '"%(ref)s" is not an id the sync gave out - this row was not saved; '
             "clear the ID to add it as a new %(noun)s", ref=ref[:40], noun=_noun(table)))
-    elif seen.setdefault(ref, row.number) != row.number:
+    elif seen.setdefault(ref, row.number) != row.number and not archived:
         errors.append(table.column(ID).heading() + ": " + _(
             "%(ref)s is also on row %(row)s - this row was not saved; "
             "clear the ID to add it as a new %(noun)s", ref=ref, row=seen[ref], noun=_noun(table)))
@@ -148,7 +151,7 @@ def _merge_row(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow,
         _status(plan, row, errors, [], changed=False, reasons={ID: errors[0]})
         return
     seen[ref] = row.number
-    if ref in tab.archived or (ref not in tab.database and ref in tab.base):
+    if archived:
         if ref in tab.base:  # archived in the panel: the record leaves the sheet
             _keep_unsynced_edits(tab, rules, plan, row, ref)
             for column in table.all_columns:
@@ -352,9 +355,11 @@ def _conflict_note(table: Table, name: str, kept: str) -> str:
 def _notes_a_conflict(table: Table, row: SheetRow) -> bool:
     """Whether the row's status carries a conflict note (it must go once the conflict is resolved)."""
     status = raw_text(row.values.get(STATUS))
-    if not status.startswith(f"{OK} - "):
-        return False
-    return any(_conflict_note(table, c.field, kept) in status for c in table.columns if not c.read_only
+    return status.startswith(f"{OK} - ") and _has_conflict_note(table, status)
+
+
+def _has_conflict_note(table: Table, text: str) -> bool:
+    return any(_conflict_note(table, c.field, kept) in text for c in table.columns if not c.read_only
                for kept in ("database", "sheet"))
 
 
@@ -399,6 +404,9 @@ def _status(plan: Plan, row: SheetRow, errors: list[str], notices: list[str], ch
         text = current  # a one-off notice stays until the row changes again
     else:
         text = ""  # a clean row says nothing, so the rows that need a look stand out
+    if text and not changed and current.startswith(text + "; ") \
+            and not _has_conflict_note(plan.table, current[len(text):]):
+        text = current  # said again: an earlier cycle's one-off notices stay until the row changes
     if len(text) > STATUS_LIMIT:
         text = text[:STATUS_LIMIT - 3] + "..."
     if text != current:
