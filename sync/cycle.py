@@ -23,15 +23,14 @@ from .columns import (
     PLANS,
     TABLES,
     Table,
-    header_map,
     make_cleaner,
     raw_text,
 )
 from .formulas import formula_fields
 from .merge import MergeRules, Plan, SheetRow, TabInput, merge
+from .scope import Scope
 from .sheets import SheetError
 from .snapshot import LAST_TOUCH, TOUCHES
-from .snapshot import load as load_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +46,14 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def run_cycle(settings: dict, trigger: str = "schedule") -> SyncRun:
-    """Run one cycle under the lease and record it as a SyncRun (skipped if another is running)."""
+def run_cycle(settings: dict, trigger: str = "schedule", scope: Scope | None = None) -> SyncRun:
+    """Run one cycle under the lease and record it as a SyncRun (skipped if another is running).
+
+    `scope` narrows it to one registered sheet (sync/scope.py); without it, the settings' everyone-sheet.
+    """
     sheet = settings["sheet"]
-    run = SyncRun.create(trigger=trigger, status="running")
+    scope = scope or Scope()
+    run = SyncRun.create(trigger=trigger, status="running", sheet=scope.sheet_id)
     holder = lease.new_holder()
     if not lease.acquire(lease.SYNC, holder, sheet["lock_ttl_seconds"]):
         return _finish(run, "skipped", error="another sync cycle was running")
@@ -61,7 +64,7 @@ def run_cycle(settings: dict, trigger: str = "schedule") -> SyncRun:
         spreadsheet = gateway.open_cached(connection)
         calls_before = gateway.api_calls(spreadsheet)
         with speaking(sheet["language"]):  # statuses and refusals in the sheet's own language
-            outcome = _cycle(settings, spreadsheet, holder, run)
+            outcome = _cycle(settings, spreadsheet, holder, run, scope)
     except Stopped as exc:
         return _finish(run, "stopped", error=str(exc), spreadsheet=spreadsheet, calls_before=calls_before)
     except SheetError as exc:
@@ -165,7 +168,9 @@ def _guard(settings: dict, plan: Plan, side) -> str | None:
 
 
 def _confirmed(run: SyncRun) -> bool:
-    previous = (SyncRun.select().where(SyncRun.id != run.id, SyncRun.status.not_in(["skipped", "running"]))
+    same_sheet = SyncRun.sheet.is_null() if run.sheet_id is None else SyncRun.sheet == run.sheet_id
+    previous = (SyncRun.select().where(SyncRun.id != run.id, same_sheet,
+                                       SyncRun.status.not_in(["skipped", "running"]))
                 .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).first())
     return previous is not None and previous.status == "confirmed"
 
@@ -183,7 +188,8 @@ def _typed_formulas(spreadsheet, snapshot, tabs, tab_names, column_maps) -> dict
     return gateway.formula_cells(spreadsheet, cells)
 
 
-def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
+def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope | None = None) -> Outcome:
+    scope = scope or Scope()
     sheet = settings["sheet"]
     outcome = Outcome()
     tab_names = {t.key: sheet[t.tab_setting] for t in TABLES}
@@ -191,7 +197,7 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
     # between our read and our write is overwritten; reading the sheet last keeps that window
     # to the merge alone. A record saved in the panel meanwhile is caught by its updated_at.
     now = clock.now()  # one instant for the derived fields here and in the commit's care follow-up
-    snapshot = load_snapshot(settings["phone"]["default_region"], now)
+    snapshot = scope.load(settings["phone"]["default_region"], now)
     tabs = gateway.read_tabs(spreadsheet, list(tab_names.values()))
     taken = {ref for side in snapshot.sides.values() for ref in (*side.ids, *side.base)}
     column_maps: dict[str, dict[str, int]] = {}
@@ -203,7 +209,7 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
             outcome.problems.append(f"{title}: " + _("the tab is missing; nothing in it was synced. "
                                                      "Run `backoffice sheet init` to recreate it."))
             continue
-        columns, problems = header_map(table, tab.values[0] if tab.values else [])
+        columns, problems = scope.header_map(table, tab.values[0] if tab.values else [])
         if problems:
             outcome.problems.append(f"{title}: " + "; ".join(problems) + ". "
                                     + _("Nothing in this tab was synced; fix the header row."))
@@ -215,7 +221,7 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
     done, applied = completions.take(tabs.get(tab_names[PLANS.key]), column_maps.get(PLANS.key),
                                      snapshot, settings, now)
     if applied:
-        snapshot = load_snapshot(settings["phone"]["default_region"], now)
+        snapshot = scope.load(settings["phone"]["default_region"], now)
     follow = None
     for table in TABLES:
         if table.key not in column_maps:
@@ -237,7 +243,8 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
             tab_input = followup.shown_to_the_merge(tab_input, follow)
         if table is PLANS:
             tab_input.row_notes = completions.notes(done, side)
-        plan = merge(tab_input, merge_rules)
+        tab_input = scope.before_merge(tab_input)  # a registered sheet's view of its rows
+        plan = scope.after_merge(merge(tab_input, merge_rules), tab_input)
         if table is CUSTOMERS:  # the plans tab may name customers created or renamed just now
             for ref in plan.archives:
                 customers_now.pop(ref, None)
@@ -270,5 +277,6 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun) -> Outcome:
     formats = {tab_names[p.table.key]: display.column_formats(p.table, column_maps[p.table.key])
                for p in outcome.plans}
     gateway.write_cells(spreadsheet, {t.title: t for t in tabs.values() if t is not None}, cells, marks, formats)
-    outcome.counts = records.apply(snapshot, outcome.plans, settings, now, follow)
+    outcome.counts = records.apply(snapshot, outcome.plans, settings, now, follow, actor=scope.actor,
+                                   store_base=None if scope.sheet_id is None else scope.store_base)
     return outcome

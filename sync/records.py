@@ -82,16 +82,19 @@ def _fresh(side: Side, model_class, refs: Iterable[str]) -> tuple[dict[str, Any]
 
 
 def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None,
-          now: dt.datetime | None = None, follow: FollowUp | None = None) -> dict[str, int]:
+          now: dt.datetime | None = None, follow: FollowUp | None = None,
+          actor: actors.Actor | None = None, store_base=None) -> dict[str, int]:
     """Write every plan in one transaction: creates, updates, archives, history and the new base.
 
     With `settings`, the customers the sheet created, changed or archived then get what a
     panel save gives them, in the same transaction: derived fields and their playbook plans.
     `follow` holds the playbook plans the cycle already wrote to the sheet (sync.followup): they
     are made under those ids first, so the follow-up finds them and makes no others.
+    `actor` is who the history names (default: the sheet sync); `store_base(plan, stale)` keeps
+    a registered sheet's base instead of SyncBase (sync/scope.py).
     """
     counts = {"created": 0, "updated": 0, "archived": 0}
-    actor = actors.SHEET
+    actor = actor or actors.SHEET
     history: list[dict] = []
     customer_ids = dict(snapshot.sides[CUSTOMERS.key].ids)
     with db.atomic():
@@ -102,7 +105,7 @@ def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None,
             counts["created"] += _create(snapshot, plan, model_class, customer_ids, history, actor)
             counts["updated"] += _update(snapshot, models, plan, model_class, customer_ids, stale, history, actor)
             counts["archived"] += _archive(models, plan, model_class, stale, history, actor)
-            _store_base(plan, stale)
+            (store_base or _store_base)(plan, stale)
         if follow is not None:
             _followed(snapshot, follow, customer_ids, history, actor)
         for chunk in _chunks(history, 200):

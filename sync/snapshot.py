@@ -143,16 +143,17 @@ def _base(sides: dict[str, Side]) -> None:
         sides[table].base[ref] = data
 
 
-def load(region: str, now: dt.datetime | None = None) -> Snapshot:
+def load(region: str, now: dt.datetime | None = None, base=None) -> Snapshot:
     """Read both tables, the base and the dictionaries: a fixed number of queries, whatever the size.
 
     With `now`, each customer also carries the facts its derived fields come from (see TOUCHES).
+    `base(sides)` fills the sides' bases instead of SyncBase (a registered sheet's own: sync/scope.py).
     """
     customers, plans = _customers(), _plans()
     if now is not None:
         _care_facts(customers, now)
     sides = {customers.table.key: customers, plans.table.key: plans}
-    _base(sides)
+    (base or _base)(sides)
     _open_conflicts(sides)
     users = {u.email: u.id for u in User.select(User.id, User.email, User.active)}
     active = frozenset(u.email for u in User.select(User.email).where(User.active))

@@ -1,0 +1,222 @@
+"""Sheets per person: the managers' sheet and two reps' sheets, the database as the hub between them."""
+from __future__ import annotations
+
+import pytest
+
+from backoffice.models import Change, Customer, SheetBase, SheetConnection, SyncRun, User
+from sync import gateway, layout
+from sync.registered import run_sheet_cycle
+from tests.factories import make_customer, make_plan
+
+TABS = {"customer": "Customers", "care plan": "Care plans"}
+
+A_SID, B_SID = "rep-a-sheet", "rep-b-sheet"
+
+
+class RepSheet:
+    """A rep's registered sheet, read and typed like the test's Book."""
+
+    def __init__(self, emulator, settings, connection: SheetConnection) -> None:
+        self.emulator, self.settings, self.connection = emulator, settings, connection
+        self.sid = connection.spreadsheet_id
+
+    def rows(self, tab: str = "Customers") -> list[list]:
+        return self.emulator.values(self.sid, tab)
+
+    def records(self, tab: str = "Customers") -> list[dict]:
+        rows = self.rows(tab)
+        header = rows[0]
+        return [{"_row": n, **{h: (r[i] if i < len(r) else "") for i, h in enumerate(header) if h}}
+                for n, r in enumerate(rows[1:], start=2) if any(str(c).strip() for c in r)]
+
+    def ids(self, tab: str = "Customers") -> set[str]:
+        return {r["ID"] for r in self.records(tab)}
+
+    def find(self, ref: str, tab: str = "Customers") -> dict:
+        return next(r for r in self.records(tab) if r["ID"] == ref)
+
+    def type(self, tab: str, row: int, header: str, value) -> None:
+        col = gateway.column_letters(self.rows(tab)[0].index(header))
+        self.emulator.set_cell(self.sid, tab, f"{col}{row}", value, user_entered=True)
+
+    def add_row(self, tab: str, values: dict) -> int:
+        header = self.rows(tab)[0]
+        row = len(self.rows(tab)) + 1
+        self.emulator.set_values(self.sid, tab, f"A{row}", [[values.get(h, "") for h in header]])
+        return row
+
+    def delete_row(self, tab: str, row: int) -> None:
+        self.emulator.set_values(self.sid, tab, f"A{row}", [[""] * len(self.rows(tab)[0])])
+
+    def sync(self) -> SyncRun:
+        return run_sheet_cycle(self.settings, SheetConnection.get_by_id(self.connection.id), "cli")
+
+
+def _rep_sheet(emulator, settings, sid: str, person: User, **options) -> RepSheet:
+    emulator.create_spreadsheet(f"{person.name}'s customers", id=sid)
+    connection = SheetConnection.create(spreadsheet_id=sid, scope="owner", person=person, **options)
+    spreadsheet = gateway.open_cached(gateway.settings_for({**settings["sheet"], "spreadsheet_id": sid}))
+    layout.init_sheet(spreadsheet, TABS, rows=40)
+    return RepSheet(emulator, settings, connection)
+
+
+@pytest.fixture
+def three(book, emulator, sync_settings):
+    """The managers' sheet (the settings' one), rep A's and rep B's, each with a customer and a plan."""
+    rep_a = User.create(email="a@example.com", name="Rep A", role="rep", password_hash="x")
+    rep_b = User.create(email="b@example.com", name="Rep B", role="rep", password_hash="x")
+    alpha = make_customer(name="Alpha Ltd", owner=rep_a, phone="+8613800138000", email="buyer@alpha.cn")
+    beta = make_customer(name="Beta Ltd", owner=rep_b)
+    for n in range(5):  # one row of six deleted stays under the mass-archive guard
+        make_customer(name=f"Beta's other customer {n}", owner=rep_b)
+    make_plan(alpha, title="Alpha call")
+    make_plan(beta, title="Beta call")
+    sheets = {"a": _rep_sheet(emulator, sync_settings, A_SID, rep_a),
+              "b": _rep_sheet(emulator, sync_settings, B_SID, rep_b)}
+    return book, sheets, {"alpha": alpha, "beta": beta, "rep_a": rep_a, "rep_b": rep_b}
+
+
+def _all(book, sheets, first: str = ""):
+    """One cycle of every sheet; `first`: the sheet just typed in goes first, so one round carries its edit."""
+    order = [first] if first else []
+    runs = [sheets[k].sync() for k in order] + [book.sync()] + [sheets[k].sync() for k in ("a", "b") if k not in order]
+    assert [r.status for r in runs] == ["ok"] * 3, [r.error for r in runs]
+    return runs
+
+
+def test_each_sheet_holds_exactly_the_records_its_scope_holds(three):
+    book, sheets, rec = three
+    _all(book, sheets)
+    assert {r["Name"] for r in book.records()} == {c.name for c in Customer.select()}
+    assert sheets["a"].ids() == {rec["alpha"].ref}
+    assert sheets["b"].ids() == {rec["beta"].ref} | {c.ref for c in Customer.select().where(
+        Customer.name.startswith("Beta's"))}
+    assert {r["Title"] for r in sheets["a"].records("Care plans")} == {"Alpha call"}
+    assert {r["Title"] for r in sheets["b"].records("Care plans")} == {"Beta call"}
+    # each sheet has its own base, and a run of its own
+    assert SheetBase.select().where(SheetBase.sheet == sheets["a"].connection.id).count() == 2
+    assert SyncRun.select().where(SyncRun.sheet == sheets["b"].connection.id).count() == 1
+    assert [r.status for r in _all(book, sheets)] == ["ok"] * 3  # quiet: nothing more to do
+
+
+def test_an_edit_in_a_reps_sheet_reaches_the_managers_sheet_as_that_rep(three):
+    book, sheets, rec = three
+    _all(book, sheets)
+    row = sheets["a"].find(rec["alpha"].ref)["_row"]
+    sheets["a"].type("Customers", row, "Needs", "Two presses by June")
+    _all(book, sheets, first="a")
+    assert Customer.get_by_id(rec["alpha"].id).needs == "Two presses by June"
+    assert book.find(rec["alpha"].ref)["Needs"] == "Two presses by June"
+    change = Change.get(Change.record_id == rec["alpha"].id, Change.field == "needs")
+    assert (change.actor_kind, change.user_id) == ("sheet", rec["rep_a"].id)
+    assert change.actor_label == "a@example.com via the sheet"
+
+
+def test_reassignment_moves_a_customer_and_its_plans_without_archiving(three):
+    book, sheets, rec = three
+    _all(book, sheets)
+    alpha = Customer.get_by_id(rec["alpha"].id)
+    alpha.owner = rec["rep_b"]
+    alpha.save()
+    for plan in alpha.care_plans:
+        plan.owner = rec["rep_b"]
+        plan.save()
+    runs = _all(book, sheets)
+    assert sum(r.archived for r in runs) == 0
+    assert not Customer.get_by_id(alpha.id).archived
+    assert sheets["a"].ids() == set() and sheets["a"].ids("Care plans") == set()
+    assert {rec["alpha"].ref, rec["beta"].ref} <= sheets["b"].ids()
+    assert {r["Title"] for r in sheets["b"].records("Care plans")} == {"Alpha call", "Beta call"}
+    assert book.find(rec["alpha"].ref)["Owner"] == "b@example.com"
+
+
+def test_a_row_a_rep_deletes_still_archives(three):
+    book, sheets, rec = three
+    _all(book, sheets)
+    sheets["b"].delete_row("Customers", sheets["b"].find(rec["beta"].ref)["_row"])
+    run = sheets["b"].sync()
+    assert run.archived == 1
+    assert Customer.get_by_id(rec["beta"].id).archived
+    book.sync()
+    assert rec["beta"].ref not in {r["ID"] for r in book.records()}
+
+
+def test_owner_is_read_only_in_a_reps_sheet_and_the_status_says_why(three):
+    book, sheets, rec = three
+    _all(book, sheets)
+    row = sheets["a"].find(rec["alpha"].ref)["_row"]
+    sheets["a"].type("Customers", row, "Owner", "b@example.com")
+    sheets["a"].sync()
+    shown = sheets["a"].find(rec["alpha"].ref)
+    assert shown["Owner"] == "a@example.com"
+    assert "owner is set in the panel" in shown["Sync status"]
+    assert Customer.get_by_id(rec["alpha"].id).owner_id == rec["rep_a"].id
+
+
+def test_a_new_row_in_a_reps_sheet_belongs_to_that_rep(three):
+    book, sheets, rec = three
+    _all(book, sheets)
+    sheets["a"].add_row("Customers", {"Name": "Gamma Ltd", "Owner": "b@example.com"})
+    run = sheets["a"].sync()
+    assert run.created == 1, run.error
+    gamma = Customer.get(Customer.name == "Gamma Ltd")
+    assert gamma.owner_id == rec["rep_a"].id
+    assert "belongs to a@example.com" in sheets["a"].find(gamma.ref)["Sync status"]
+    _all(book, sheets)
+    assert gamma.ref in sheets["a"].ids() and gamma.ref not in sheets["b"].ids()
+    assert Change.get(Change.record_id == gamma.id, Change.field == "name").user_id == rec["rep_a"].id
+
+
+def test_another_reps_customer_pasted_into_a_sheet_is_refused(three):
+    book, sheets, rec = three
+    _all(book, sheets)
+    row = sheets["a"].add_row("Customers", {"ID": rec["beta"].ref, "Name": "Beta renamed"})
+    run = sheets["a"].sync()
+    assert run.rejected == 1
+    assert Customer.get_by_id(rec["beta"].id).name == "Beta Ltd"
+    assert "not in this sheet's book" in sheets["a"].rows()[row - 1][sheets["a"].rows()[0].index("Sync status")]
+
+
+def test_masked_contacts_show_their_last_four_and_the_mask_never_overwrites(three, emulator, sync_settings):
+    book, sheets, rec = three
+    sheets["a"].connection.mask_contacts = True
+    sheets["a"].connection.save()
+    _all(book, sheets)
+    shown = sheets["a"].find(rec["alpha"].ref)
+    assert shown["Phone"].endswith("8000") and "138" not in shown["Phone"]
+    assert shown["Email"] == "**********" + "a.cn"[-4:] or shown["Email"].endswith("a.cn")
+    assert "buyer" not in shown["Email"]
+    sheets["a"].type("Customers", shown["_row"], "Needs", "More")  # another edit in the row
+    _all(book, sheets)
+    alpha = Customer.get_by_id(rec["alpha"].id)
+    assert (alpha.phone, alpha.email, alpha.needs) == ("+8613800138000", "buyer@alpha.cn", "More")
+    sheets["a"].type("Customers", shown["_row"], "Phone", "13900139000")  # a new number is a new number
+    _all(book, sheets, first="a")
+    assert Customer.get_by_id(alpha.id).phone == "+8613900139000"
+    assert sheets["a"].find(alpha.ref)["Phone"].endswith("9000")
+    assert "139" not in str(sheets["a"].find(alpha.ref)["Phone"])
+    assert book.find(alpha.ref)["Phone"] == "139 0013 9000"
+
+
+def test_a_sheet_showing_some_columns_syncs_those_and_keeps_the_rest(three, emulator, sync_settings):
+    book, sheets, rec = three
+    emulator.create_spreadsheet("narrow", id="narrow-sheet")
+    narrow = SheetConnection.create(spreadsheet_id="narrow-sheet", scope="owner", person=rec["rep_a"],
+                                    columns="name,stage,needs,owner")
+    spreadsheet = gateway.open_cached(gateway.settings_for({**sync_settings["sheet"], "spreadsheet_id": "narrow-sheet"}))
+    layout.init_sheet(spreadsheet, TABS, rows=40)
+    header = emulator.values("narrow-sheet", "Customers")[0]
+    for name in [h for h in header if h not in ("ID", "Name", "Stage", "Needs", "Owner", "Sync status")]:
+        header[header.index(name)] = ""  # columns it does not show: their headers removed
+    emulator.set_values("narrow-sheet", "Customers", "A1", [header])
+    sheet = RepSheet(emulator, sync_settings, narrow)
+    rec["alpha"].region = "East China"
+    rec["alpha"].save()
+    run = sheet.sync()
+    assert run.status == "ok", run.error
+    row = sheet.find(rec["alpha"].ref)
+    assert row["Name"] == "Alpha Ltd" and row["Needs"] == ""
+    sheet.type("Customers", row["_row"], "Needs", "Typed in the narrow sheet")
+    assert sheet.sync().status == "ok"
+    alpha = Customer.get_by_id(rec["alpha"].id)
+    assert (alpha.needs, alpha.region, alpha.phone) == ("Typed in the narrow sheet", "East China", "+8613800138000")
