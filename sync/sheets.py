@@ -226,6 +226,40 @@ def create_spreadsheet(
     return gc.create(title)
 
 
+def share(settings: SheetSettings, file_id: str, email: str, role: str = "writer",
+          sleep: Callable[[float], None] = time.sleep) -> str:
+    """Give `email` access to the file (Drive permissions.create, no e-mail sent); its permission id."""
+    gc = client(settings, sleep)
+    try:
+        reply = gc.insert_permission(file_id, email, perm_type="user", role=role, notify=False)
+        return str(reply.json()["id"])
+    finally:
+        close(gc)
+
+
+def unshare(settings: SheetSettings, file_id: str, permission_id: str,
+            sleep: Callable[[float], None] = time.sleep) -> bool:
+    """Remove one permission (Drive permissions.delete); False if it was already gone."""
+    gc = client(settings, sleep)
+    try:
+        gc.remove_permission(file_id, permission_id)
+        return True
+    except SheetNotFound:
+        return False
+    finally:
+        close(gc)
+
+
+def permissions(settings: SheetSettings, file_id: str,
+                sleep: Callable[[float], None] = time.sleep) -> list[dict[str, Any]]:
+    """The file's permissions (Drive permissions.list)."""
+    gc = client(settings, sleep)
+    try:
+        return gc.list_permissions(file_id)
+    finally:
+        close(gc)
+
+
 def worksheet(spreadsheet: gspread.Spreadsheet, title: str) -> gspread.Worksheet:
     try:
         return spreadsheet.worksheet(title)
@@ -262,5 +296,8 @@ __all__ = [
     "close",
     "create_spreadsheet",
     "open_spreadsheet",
+    "permissions",
+    "share",
+    "unshare",
     "worksheet",
 ]

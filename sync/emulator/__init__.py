@@ -20,6 +20,9 @@ REQUEST_KINDS = (
     "drive.files.list",
     "drive.files.get",
     "drive.files.delete",
+    "drive.permissions.create",
+    "drive.permissions.list",
+    "drive.permissions.delete",
 )
 
 __all__ = ["FAULT_KINDS", "REQUEST_KINDS", "ApiError", "Clock", "EmulatorServer", "Fault", "Hook"]

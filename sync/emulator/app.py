@@ -151,6 +151,27 @@ def _routes(srv: EmulatorServer) -> list[Route]:
             lambda req: drive.list_files(st, req.args),
         ),
         rp(
+            "POST",
+            r"/drive/v3/files/([^/]+)/permissions",
+            "drive.permissions.create",
+            None,
+            lambda req, fid: drive.create_permission(st, unquote(fid), _json_body(req), req.args),
+        ),
+        rp(
+            "GET",
+            r"/drive/v3/files/([^/]+)/permissions",
+            "drive.permissions.list",
+            None,
+            lambda req, fid: drive.list_permissions(st, unquote(fid), req.args),
+        ),
+        rp(
+            "DELETE",
+            r"/drive/v3/files/([^/]+)/permissions/([^/]+)",
+            "drive.permissions.delete",
+            None,
+            lambda req, fid, pid: drive.delete_permission(st, unquote(fid), unquote(pid)),
+        ),
+        rp(
             "GET",
             r"/drive/v3/files/([^/]+)",
             "drive.files.get",
@@ -252,6 +273,6 @@ class Dispatcher:
             return Response(b"", 500)
         if fault is not None and fault.kind == "ambiguous_503":
             raise ApiError(503, "The service is currently unavailable.")
-        if route.kind == "drive.files.delete":
+        if route.kind in ("drive.files.delete", "drive.permissions.delete"):
             return Response(b"", 204)
         return json_response(payload)

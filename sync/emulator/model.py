@@ -79,6 +79,7 @@ class Book:
     created: str = field(default_factory=now_rfc3339)
     modified: str = field(default_factory=now_rfc3339)
     fixed_today: dt.date | None = field(default=None, compare=False)  # a test's TODAY(); never saved
+    permissions: list[dict[str, Any]] = field(default_factory=list)  # Drive's, as permissions.list gives them
 
     def today(self) -> float:
         """TODAY() as a serial number: the date in the spreadsheet's time zone, as Google has it."""
@@ -196,6 +197,7 @@ class Book:
             "sheets": [s.to_json() for s in self.sheets],
             "created": self.created,
             "modified": self.modified,
+            **({"permissions": self.permissions} if self.permissions else {}),
         }
 
     @classmethod
@@ -207,6 +209,7 @@ class Book:
             sheets,
             data.get("created", now_rfc3339()),
             data.get("modified", now_rfc3339()),
+            permissions=list(data.get("permissions", [])),
         )
 
 
