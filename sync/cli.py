@@ -51,6 +51,12 @@ def sheet_group():
     """The shared Google Sheet's layout."""
 
 
+from .registered_cli import COMMANDS as _REGISTERED  # noqa: E402 - sheet add, list, remove
+
+for _command in _REGISTERED:
+    sheet_group.add_command(_command)
+
+
 @sheet_group.command("init")
 @with_appcontext
 def sheet_init_command():
