@@ -41,7 +41,7 @@ def start_emulator(instance: Path, port: int, spreadsheet_id: str, token: str) -
     """The local Sheets emulator, keeping its data in the instance folder across restarts."""
     process = children.start([sys.executable, "-m", "sync.emulator", "--port", str(port),
                               "--data", str(instance / "sheet.json"), "--create", "Customer care",
-                              "--id", spreadsheet_id],
+                              "--id", spreadsheet_id, "--journal"],  # as if the journal's script were installed
                              env={**os.environ, TOKEN_ENV: token})
     _wait_for(f"http://127.0.0.1:{port}/_emulator/health")
     return process

@@ -29,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         "--create", metavar="TITLE", help="create a spreadsheet at start if none exists"
     )
     parser.add_argument("--id", help="id for the --create spreadsheet")
+    parser.add_argument(
+        "--journal", action="store_true",
+        help="journal people's edits in a hidden _journal tab, as the sheet's script does",
+    )
     args = parser.parse_args(argv)
 
     srv = EmulatorServer(
@@ -40,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         access_log=True,
         # From the environment, not argv: other users of the machine can read argv.
         token=os.environ.get(TOKEN_ENV) or None,
+        journal=args.journal,
     )
     if args.create and (
         args.id not in srv.spreadsheet_ids() if args.id else not srv.spreadsheet_ids()

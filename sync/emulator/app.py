@@ -13,12 +13,14 @@ from urllib.parse import unquote, urlsplit
 from werkzeug.wrappers import Request, Response
 
 from . import batch, drive, metadata, values_api
+from . import journal as edit_journal
 from .errors import ApiError, api_disabled, bad_request, not_found, permission_denied
 
 if TYPE_CHECKING:
     from .server import EmulatorServer
 
 SID = r"([^/:]+)"
+PERSON_HEADER = "X-Emulator-Person"  # sent by the page: the edit is a person's
 
 
 @dataclass
@@ -49,6 +51,23 @@ def json_response(payload: Any, status: int = 200) -> Response:
         status,
         content_type="application/json; charset=UTF-8",
     )
+
+
+def _by_person(srv: EmulatorServer, req: Request, write: Callable[[Any], dict[str, Any]]):
+    """A values write, journaled when the page (a person) sent it: the script's onEdit sees
+    people's edits, never API writes (sync/emulator/journal.py)."""
+    if PERSON_HEADER not in req.headers:
+        return write
+
+    def journaled(book: Any) -> dict[str, Any]:
+        reply = write(book)
+        written = reply.get("updates", reply)  # append nests its reply under "updates"
+        if srv.journal and written.get("updatedRows"):
+            sheet, area = book.resolve(written["updatedRange"])
+            edit_journal.record(book, sheet, area.row0 or 0, area.col0 or 0, written["updatedRows"],
+                                written["updatedColumns"], "")  # the page names nobody
+        return reply
+    return journaled
 
 
 def _routes(srv: EmulatorServer) -> list[Route]:
@@ -110,7 +129,7 @@ def _routes(srv: EmulatorServer) -> list[Route]:
             "values.append",
             "write",
             lambda req, sid, rng: st.mutate(
-                sid, lambda b: values_api.append(b, unquote(rng), req.args, _json_body(req))
+                sid, _by_person(srv, req, lambda b: values_api.append(b, unquote(rng), req.args, _json_body(req)))
             ),
         ),
         rp(
@@ -133,7 +152,7 @@ def _routes(srv: EmulatorServer) -> list[Route]:
             "values.update",
             "write",
             lambda req, sid, rng: st.mutate(
-                sid, lambda b: values_api.update(b, unquote(rng), req.args, _json_body(req))
+                sid, _by_person(srv, req, lambda b: values_api.update(b, unquote(rng), req.args, _json_body(req)))
             ),
         ),
         rp(

@@ -95,6 +95,9 @@ class ControlApp:
         if path == "clock" and method == "POST":
             srv.advance_clock(float(body.get("advance", 0)))
             return json_response({})
+        if path == "journal" and method == "POST":
+            srv.set_journal(bool(body.get("on")))
+            return json_response({})
         if path == "hooks" and method == "POST":
             self._scripted_hook(body)
             return json_response({})
@@ -125,6 +128,7 @@ class ControlApp:
                 body["cell"],
                 body.get("value"),
                 bool(body.get("userEntered", True)),
+                str(body.get("editor") or ""),
             )
             return json_response({})
         raise not_found(f"No control endpoint {method} /_emulator/{path}")

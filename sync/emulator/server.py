@@ -11,6 +11,7 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from . import a1, grid
+from . import journal as edit_journal
 from .app import Dispatcher
 from .cells import literal
 from .control import Clock, Controls, Fault, Hook
@@ -47,8 +48,10 @@ class EmulatorServer:
         clock: Callable[[], float] | None = None,
         access_log: bool = False,
         token: str | None = None,
+        journal: bool = False,
     ) -> None:
         self.host = host
+        self.journal = journal  # people's edits journaled as sync/apps_script/journal.gs does
         self.token = token or None  # when set, the API and controls need it (see guard.py)
         self.guard = Guard(host, self.token)
         self.requested_port = port
@@ -212,8 +215,13 @@ class EmulatorServer:
         start: str,
         rows: list[list[Any]],
         user_entered: bool = True,
+        editor: str = "",
+        journal: bool = True,
     ) -> None:
-        """Write a block at `start` (A1 cell) as a person typing would; grows the grid if needed."""
+        """Write a block at `start` (A1 cell) as a person typing would; grows the grid if needed.
+
+        While the journal is on (`set_journal`), the edit is journaled as the script would, by
+        `editor`; `journal=False` stands for a change the script never sees (a sort, a restore)."""
         r0, c0 = a1.parse_area(start, start).row0 or 0, a1.parse_area(start, start).col0 or 0
 
         def apply(book: Any) -> None:
@@ -223,17 +231,24 @@ class EmulatorServer:
             width = max((len(r) for r in rows), default=0)
             grid.resize(sheet, max(sheet.rows, r0 + len(rows)), max(sheet.cols, c0 + width))
             grid.write(sheet, r0, c0, rows, user_entered)
+            if journal and self.journal:
+                edit_journal.record(book, sheet, r0, c0, len(rows), width, editor)
             book.touch()
 
         self.store.mutate(spreadsheet_id, apply)
 
     def set_cell(
-        self, spreadsheet_id: str, title: str, cell: str, value: Any, user_entered: bool = True
+        self, spreadsheet_id: str, title: str, cell: str, value: Any, user_entered: bool = True,
+        editor: str = "",
     ) -> None:
         """set_cell(id, "Sheet1", "B2", "hello"); "" or None clears the value."""
         self.set_values(
-            spreadsheet_id, title, cell, [["" if value is None else value]], user_entered
+            spreadsheet_id, title, cell, [["" if value is None else value]], user_entered, editor
         )
+
+    def set_journal(self, on: bool) -> None:
+        """Switch the edit journal on or off: the product's script installed in every spreadsheet, or not."""
+        self.journal = bool(on)
 
     def sheet_properties(self, spreadsheet_id: str, title: str) -> dict[str, Any]:
         with self.store.lock:

@@ -11,7 +11,8 @@
   const status = document.getElementById("status");
   const base = "/v4/spreadsheets/" + encodeURIComponent(sid);
   const tokenMeta = document.querySelector('meta[name="emulator-token"]');
-  const headers = { "Content-Type": "application/json" };
+  // A person's edit: the emulator journals it as the sheet's script would (never an API client's).
+  const headers = { "Content-Type": "application/json", "X-Emulator-Person": "1" };
   if (tokenMeta) headers["X-Emulator-Token"] = tokenMeta.content;
 
   // Backgrounds (entered or from conditional formats) come as data-bg: the CSP allows no inline styles.
