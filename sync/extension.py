@@ -9,7 +9,7 @@ from backoffice import signals
 from backoffice.admin import add_extension_views
 from backoffice.admin.sync_views import ConflictView, SyncRunView
 from backoffice.i18n import _l
-from backoffice.models import Conflict, SyncRun
+from backoffice.models import Conflict, SheetConnection, SyncRun
 
 
 def _records_changed(app, **extra) -> bool:
@@ -37,6 +37,7 @@ def init_app(app) -> None:
     """Subscribe to the back-office's signals and add the Sync runs, Conflicts and Sheet connection pages."""
     from . import tasks  # noqa: F401 - the panel queues the sync's tasks by name
     from .connection_page import SheetConnectionView
+    from .connections_admin import SheetConnectionsView
     # Module-level receivers: connecting them again for another app changes nothing.
     signals.records_changed.connect(_records_changed)
     signals.cycle_requested.connect(_cycle_requested)
@@ -48,4 +49,6 @@ def init_app(app) -> None:
         ConflictView(Conflict, name=_l("Conflicts"), endpoint="conflicts", category=sheet_sync),
         SheetConnectionView(name=_l("Sheet connection"), endpoint="sheet_connection",
                             url="/admin/sheet-connection", category=sheet_sync),
+        SheetConnectionsView(SheetConnection, name=_l("Sheet connections"), endpoint="sheet_connections",
+                             category=sheet_sync),
     )

@@ -44,6 +44,7 @@ FIELD_LABELS = {
     "error": _l("Error"), "base_value": _l("Agreed before"), "sheet_value": _l("Sheet"),
     "database_value": _l("Panel"), "kept": _l("Kept"), "resolved": _l("Resolved"),
     "resolution": _l("Resolution"), "resolved_by": _l("Resolved by"),
+    "google_account": _l("Google account"),
 }
 
 # column -> the glossary domain its stored keys belong to (see backoffice.words)

@@ -21,7 +21,7 @@ class UserView(SecureModelView):
     column_labels = {"name": _l("Full name")}
     column_searchable_list = (User.email, User.name)
     form_columns = ("email", "name", "role", "team", "active", "can_export_contacts", "is_sales_lead",
-                    "must_change_password", "locale")
+                    "must_change_password", "locale", "google_account")
     # Empty: the office's app.locale. Each person can also switch their own from the navbar.
     form_choices = {"locale": [("", "—"), ("zh_CN", "中文"), ("en", "English")],
                     "role": enum_pairs("role", ("admin", "manager", "rep"))}

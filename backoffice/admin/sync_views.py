@@ -5,11 +5,12 @@ from flask import current_app, flash, redirect, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
+from peewee import fn
 
-from .. import reports, signals
+from .. import clock, reports, signals
 from ..db import db
 from ..i18n import _, _l
-from ..models import Conflict, SyncRun
+from ..models import Conflict, SheetConnection, SyncRun
 from .base import SecureModelView, record_id
 
 
@@ -24,18 +25,45 @@ def stopped_run() -> SyncRun | None:
     return latest if latest is not None and latest.status == "stopped" else None
 
 
+def sheet_lags() -> list[dict]:
+    """Each synced sheet with its last run and its lag: how long since its last good cycle ended.
+
+    Two aggregate queries whatever the number of sheets; the settings' everyone-sheet is `sheet` None.
+    """
+    done = SyncRun.status.not_in(["skipped", "running"])
+    last_ids = dict(SyncRun.select(SyncRun.sheet, fn.MAX(SyncRun.id)).where(done).group_by(SyncRun.sheet).tuples())
+    good = dict(SyncRun.select(SyncRun.sheet, fn.MAX(SyncRun.finished_at))
+                .where(SyncRun.status == "ok").group_by(SyncRun.sheet).tuples())
+    runs = {r.id: r for r in SyncRun.select().where(SyncRun.id.in_(list(last_ids.values()) or [0]))}
+    sheets = [None, *SheetConnection.select().where(SheetConnection.active).order_by(SheetConnection.id)]
+    now = clock.now()
+    rows = []
+    for sheet in sheets:
+        key = None if sheet is None else sheet.id
+        ended = good.get(key)
+        if isinstance(ended, str):  # SQLite hands an aggregate's datetime back as text
+            ended = SyncRun.finished_at.python_value(ended)
+        rows.append({"sheet": sheet, "last": runs.get(last_ids.get(key)),
+                     "lag_minutes": None if ended is None else max(0, int((now - ended).total_seconds() // 60))})
+    return rows
+
+
 class SyncRunView(SecureModelView):
     roles = ("admin", "manager")
     can_create = can_edit = False
     list_template = "admin/sync_runs.html"
-    column_list = ("started_at", "finished_at", "trigger", "status", "rows_read", "created", "updated",
+    column_list = ("started_at", "finished_at", "sheet", "trigger", "status", "rows_read", "created", "updated",
                    "archived", "rejected", "conflicts", "api_calls", "error")
+    column_labels = {"sheet": _l("Sheet")}
+    column_formatters = {"sheet": lambda v, c, m, n: str(m.sheet) if m.sheet_id else _("everyone (settings)")}
     kept_columns = ("trigger", "status")
     column_default_sort = ("started_at", True)
     column_filters = ("status", "trigger")
 
     def render(self, template, **kwargs):
         kwargs.setdefault("stopped_run", stopped_run())
+        if template == self.list_template:
+            kwargs.setdefault("sheet_lags", sheet_lags())
         return super().render(template, **kwargs)
 
     def after_model_change(self, form, model, is_created):

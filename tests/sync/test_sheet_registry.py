@@ -53,3 +53,36 @@ def test_the_permission_goes_when_the_person_is_deactivated_or_replaced(book, em
     assert emulator.counts().get("drive.permissions.create", 0) == before
     assert rep_a.google_account == "a@gmail.com"
     assert sheets  # the connection layer is the only way to Drive
+
+
+def _token(client, path: str) -> str:
+    import re
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_an_admin_registers_a_sheet_on_the_sheet_connections_page(book, emulator, client, auth, sync_settings):
+    from tests.conftest import make_user
+    make_user()
+    auth.login()
+    rep = User.create(email="a@example.com", name="Rep A", role="rep", password_hash="x", google_account="a@gmail.com")
+    token = _token(client, "/admin/sheet_connections/new/")
+    reply = client.post("/admin/sheet_connections/new/", data={
+        "csrf_token": token, "title": "Rep A's book", "spreadsheet_id": "", "scope": "owner", "person": str(rep.id),
+        "columns": "", "mask_contacts": "y", "active": "y", "create_through_drive": "y"})
+    assert reply.status_code == 302
+    connection = SheetConnection.get()
+    assert connection.created_by_product and connection.mask_contacts
+    assert _writers(emulator, connection.spreadsheet_id) == ["a@gmail.com"]
+    page = client.get("/admin/sheet_connections/").get_data(as_text=True)
+    assert "Rep A&#39;s book" in page or "Rep A's book" in page
+    assert run_sheet_cycle(sync_settings, connection).status == "ok"
+    runs = client.get("/admin/sync_runs/").get_data(as_text=True)
+    assert 'id="sheet-lags"' in runs and "0 min" in runs and "never synced" in runs  # the everyone-sheet: never
+
+
+def test_reps_cannot_open_the_sheet_connections_page(book, client, auth):
+    from tests.conftest import make_user
+    make_user(email="rep@example.org", role="rep")
+    auth.login(email="rep@example.org")
+    assert client.get("/admin/sheet_connections/").status_code in (302, 403)
