@@ -63,6 +63,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "archive_guard_count": 50,
         "timeout_seconds": 30.0,
         "max_retries": 5,
+        "requests_per_minute": 60,  # Google's quota per user: the sheets' cycles take turns within it
     },
 }
 

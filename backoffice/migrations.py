@@ -68,6 +68,8 @@ STEPS: list[tuple[int, str, object]] = [
     (14, "care plans marked done from the sheet", lambda migrator: db.create_tables([SheetCompletion], safe=True)),
     (16, "sheets per person: registered sheets with their own base and runs, users' Google accounts",
      lambda migrator: _sheets_per_person(migrator)),
+    (17, "indexes for the monthly review's customer and ticket figures",
+     lambda migrator: [model._schema.create_indexes(safe=True) for model in (Customer, Ticket)]),
 ]
 
 LATEST = STEPS[-1][0]

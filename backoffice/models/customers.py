@@ -87,10 +87,13 @@ class Customer(TrackedModel):
         # (archived, verified_at) and (owner, archived, verified_at): the Today page's count of
         # records due for re-verification, read from the index alone, for everyone and for a rep.
         # (created_at, stage) and (stage, created_at): the monthly review counts customers made
-        # per month and those lost among them from the indexes alone.
+        # per month and those lost among them from the indexes alone; (owner | tier | industry |
+        # region, created_at, stage) do the same for a slice of them.
         indexes = ((("owner", "archived"), False), (("archived", "name"), False),
                    (("archived", "verified_at"), False), (("owner", "archived", "verified_at"), False),
-                   (("created_at", "stage"), False), (("stage", "created_at"), False))
+                   (("created_at", "stage"), False), (("stage", "created_at"), False),
+                   (("owner", "created_at", "stage"), False), (("tier", "created_at", "stage"), False),
+                   (("industry", "created_at", "stage"), False), (("region", "created_at", "stage"), False))
 
     def __str__(self) -> str:
         return self.name

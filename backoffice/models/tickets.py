@@ -121,9 +121,15 @@ class Ticket(TrackedModel):
 
     class Meta:
         # Open tickets by deadline (Today, the SLA filters) and each assignee's queue.
+        # The monthly review counts tickets per month of each of their times, for a slice of
+        # customers or people too, from the last four alone.
         indexes = ((("status", "archived", "response_due"), False),
                    (("status", "archived", "resolution_due"), False),
-                   (("assignee", "status"), False))
+                   (("assignee", "status"), False),
+                   (("opened_at", "archived", "customer", "assignee"), False),
+                   (("first_response_at", "archived", "response_due", "customer", "assignee"), False),
+                   (("resolved_at", "archived", "resolution_due", "satisfaction", "customer", "assignee"), False),
+                   (("closed_at", "archived", "customer", "assignee"), False))
 
     def __str__(self) -> str:
         return f"{self.ref} {self.title}"

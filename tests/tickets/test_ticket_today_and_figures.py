@@ -1,10 +1,11 @@
-"""Today lists a person's tickets near or past their deadline; the review's ticket figures."""
+"""Today lists a person's tickets near or past their deadline; the monthly review's ticket figures."""
 import datetime as dt
 
 import pytest
 
+from backoffice.review.figures import review
+from backoffice.review.slices import Slice
 from backoffice.tickets import flow
-from backoffice.tickets.figures import ticket_figures
 from backoffice.tickets.today import attention
 from tests.conftest import make_user
 from tests.factories import make_customer
@@ -44,6 +45,10 @@ def test_today_page_shows_the_tickets_with_badges_and_a_ticket_button_on_complai
     assert "/admin/tickets/from-interaction/" in page
 
 
+def _headline(result, key):
+    return next(h["value"] for h in result["headlines"] if h["key"] == key)
+
+
 def test_figures_count_opened_closed_in_time_and_satisfaction_per_month(app, clock, reps):
     alice, bob = reps
     east = make_customer(name="East Co", owner=alice, region="East China")
@@ -57,15 +62,32 @@ def test_figures_count_opened_closed_in_time_and_satisfaction_per_month(app, clo
     clock.advance(hours=60)
     flow.resolve(slow, "Fixed late")
     flow.rate(slow, 2)
-    figures = ticket_figures(alice.__class__(role="manager"), clock.at.date())
-    march = figures["tickets-opened-closed"]["labels"].index("2026-03")
-    assert figures["tickets-opened-closed"]["series"]["opened"][march] == 2
-    assert figures["tickets-opened-closed"]["series"]["closed"][march] == 1
-    assert figures["tickets-in-time"]["series"]["resolved in time %"][march] == 50.0
-    assert figures["tickets-in-time"]["series"]["responded in time %"][march] == 50.0
-    assert figures["tickets-satisfaction"]["series"]["average satisfaction"][march] == 3.0
-    assert figures["tickets-by-region"]["labels"] == ["East China", "North China"]
-    assert figures["tickets-by-region"]["series"]["product quality"] == [0, 1]
-    mine = ticket_figures(alice, clock.at.date())  # a rep: only their customers' tickets
-    assert mine["tickets-opened-closed"]["series"]["opened"][march] == 1
-    assert mine["tickets-by-category"]["labels"] == ["logistics delay"]
+    boss = alice.__class__(role="manager")
+    march = review(boss, "2026-03", Slice.from_args({}, boss))
+    assert _headline(march, "tickets_opened") == 2
+    assert _headline(march, "tickets_closed") == 1
+    assert _headline(march, "resolved_in_time") == 0.5
+    assert _headline(march, "responded_in_time") == 0.5
+    assert _headline(march, "satisfaction") == 3.0
+    per_month = march["figures"]["tickets"]
+    assert dict(zip(per_month["keys"], per_month["series"]["opened"], strict=True))["2026-03"] == 2
+    crossing = march["figures"]["tickets-by-region-and-category"]
+    assert crossing["keys"] == ["East China", "North China"]
+    assert crossing["series"]["product quality"] == [0, 1]
+    mine = review(alice, "2026-03", Slice.from_args({}, alice))  # a rep: only their customers' tickets
+    assert _headline(mine, "tickets_opened") == 1
+    assert list(mine["figures"]["tickets-by-region-and-category"]["series"]) == ["logistics delay"]
+
+
+def test_a_reps_ticket_figures_count_the_tickets_assigned_to_them(app, clock, reps):
+    alice, bob = reps
+    lent = flow.open_ticket(make_customer(name="Bob Co", owner=bob, region="North China"), title="Lent")
+    flow.assign(lent, alice)
+    flow.open_ticket(make_customer(name="Bob Two", owner=bob, region="North China"), title="Bob's own")
+    mine = review(alice, "2026-03", Slice.from_args({"owner": str(bob.id)}, alice))
+    assert _headline(mine, "tickets_opened") == 1
+    assert mine["figures"]["tickets-by-region-and-category"]["keys"] == ["North China"]
+    boss = alice.__class__(role="manager")
+    assert _headline(review(boss, "2026-03", Slice(owner=alice.id)), "tickets_opened") == 1  # as she sees it
+    assert _headline(review(boss, "2026-03", Slice(owner=bob.id)), "tickets_opened") == 2
+    assert _headline(review(boss, "2026-03", Slice(owner=alice.id, region="East China")), "tickets_opened") == 0
