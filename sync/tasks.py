@@ -34,10 +34,14 @@ def _due(timestamp) -> bool:
 
 
 def _run(trigger: str, config: dict | None = None) -> dict[str, Any]:
+    """The settings' everyone-sheet, then the registered sheets' turns (sync/turns.py)."""
     from .cycle import run_cycle
+    from .turns import run_turns
+    config = config or settings()
     with connected():
-        run = run_cycle(config or settings(), trigger)
-    return {"run": run.id, "status": run.status, "error": run.error}
+        run = run_cycle(config, trigger)
+        turns = run_turns(config, trigger)
+    return {"run": run.id, "status": run.status, "error": run.error, "sheets": [r.id for r in turns]}
 
 
 @huey.task()
