@@ -5,12 +5,16 @@ import pytest
 
 from backoffice.models import Change, Customer, SheetBase, SheetConnection, SyncRun, User
 from sync import gateway, layout
+from sync.columns import TABLES
 from sync.registered import run_sheet_cycle
 from tests.factories import make_customer, make_plan
 
-TABS = {"customer": "Customers", "care plan": "Care plans"}
-
 A_SID, B_SID = "rep-a-sheet", "rep-b-sheet"
+
+
+def tabs(settings: dict) -> dict[str, str]:
+    """Every synced tab's title, as the settings name them."""
+    return {t.key: settings["sheet"][t.tab_setting] for t in TABLES}
 
 
 class RepSheet:
@@ -56,7 +60,7 @@ def _rep_sheet(emulator, settings, sid: str, person: User, **options) -> RepShee
     emulator.create_spreadsheet(f"{person.name}'s customers", id=sid)
     connection = SheetConnection.create(spreadsheet_id=sid, scope="owner", person=person, **options)
     spreadsheet = gateway.open_cached(gateway.settings_for({**settings["sheet"], "spreadsheet_id": sid}))
-    layout.init_sheet(spreadsheet, TABS, rows=40)
+    layout.init_sheet(spreadsheet, tabs(settings), rows=40)
     return RepSheet(emulator, settings, connection)
 
 
@@ -204,7 +208,7 @@ def test_a_sheet_showing_some_columns_syncs_those_and_keeps_the_rest(three, emul
     narrow = SheetConnection.create(spreadsheet_id="narrow-sheet", scope="owner", person=rec["rep_a"],
                                     columns="name,stage,needs,owner")
     spreadsheet = gateway.open_cached(gateway.settings_for({**sync_settings["sheet"], "spreadsheet_id": "narrow-sheet"}))
-    layout.init_sheet(spreadsheet, TABS, rows=40)
+    layout.init_sheet(spreadsheet, tabs(sync_settings), rows=40)
     header = emulator.values("narrow-sheet", "Customers")[0]
     for name in [h for h in header if h not in ("ID", "Name", "Stage", "Needs", "Owner", "Sync status")]:
         header[header.index(name)] = ""  # columns it does not show: their headers removed
