@@ -42,7 +42,20 @@ def sync_command():
                  archived=run.archived, rejected=run.rejected, conflicts=run.conflicts, calls=run.api_calls))
     if run.error:
         click.echo(run.error, err=True)
-    if run.status in ("failed", "stopped"):
+    failed = run.status in ("failed", "stopped")
+    from .registered import active, run_sheet_cycle
+    for connection in active():  # then each registered sheet once (`sheet list` names them)
+        sheet_run = run_sheet_cycle(settings, connection, "cli")
+        click.echo(f"#{connection.id} {connection}: " + _(
+            "%(status)s: read %(rows)s rows; created %(created)s, updated %(updated)s, archived "
+            "%(archived)s, rejected %(rejected)s, conflicts %(conflicts)s; %(calls)s API calls",
+            status=kept_word(sheet_run.status), rows=sheet_run.rows_read, created=sheet_run.created,
+            updated=sheet_run.updated, archived=sheet_run.archived, rejected=sheet_run.rejected,
+            conflicts=sheet_run.conflicts, calls=sheet_run.api_calls))
+        if sheet_run.error:
+            click.echo(f"#{connection.id}: {sheet_run.error}", err=True)
+        failed = failed or sheet_run.status in ("failed", "stopped")
+    if failed:
         raise SystemExit(1)
 
 
