@@ -54,6 +54,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "emulator_token": "",  # sent to the emulator; `backoffice run` makes one per start
         "customers_tab": "Customers",
         "plans_tab": "Care plans",
+        "tickets_tab": "Tickets",  # left at these English names, a Chinese sheet's tabs are 客户, 关怀计划, 工单
         "language": "zh_CN",  # zh_CN | en: headers sheet init writes, dropdown words, sync statuses
         "interval_seconds": 30,
         "debounce_seconds": 3,

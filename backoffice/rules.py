@@ -441,15 +441,9 @@ DEFAULT_TICKET_CATEGORIES = ("product quality", "logistics delay", "after-sales 
                              "billing dispute", "other")
 DEFAULT_TICKET_PRIORITIES = ("urgent", "normal", "low")
 DEFAULT_DEPARTMENTS = ("technical", "supply chain", "finance", "customer service")
-# The words people type in Chinese (glossary-zh.md) for the stored English keys.
-TICKET_ZH = {
-    "新建": "new", "已分派": "assigned", "处理中": "in progress", "已解决": "resolved", "已关闭": "closed",
-    "产品质量": "product quality", "物流延迟": "logistics delay", "售后支持": "after-sales support",
-    "账务争议": "billing dispute", "其他": "other", "紧急": "urgent", "一般": "normal", "低": "low",
-    "技术部": "technical", "供应链部": "supply chain", "财务部": "finance", "客服部": "customer service",
-    "电话": "phone", "拜访": "visit", "视频": "video", "邮件": "email", "微信": "messaging",
-    "即时消息": "messaging", "微信/即时消息": "messaging",
-}
+# The words people type in Chinese (glossary-zh.md, declared in backoffice.words) for the stored keys.
+TICKET_ZH = {word: key for domain in ("ticket_status", "ticket_category", "ticket_priority", "department",
+                                      "channel") for key, said in words.ZH[domain].items() for word in said}
 
 
 @dataclass
@@ -475,25 +469,25 @@ def satisfaction(value) -> int | None:
     try:
         score = count(value)
     except RuleError:
-        raise RuleError(f'"{_shown(value)}" is not a score from 1 to 5') from None
+        raise RuleError(_('"%(value)s" is not a score from 1 to 5', value=_shown(value))) from None
     if score is not None and not 1 <= score <= 5:
-        raise RuleError(f'"{_shown(value)}" is not a score from 1 to 5')
+        raise RuleError(_('"%(value)s" is not a score from 1 to 5', value=_shown(value)))
     return score
 
 
 def ticket_rules(ctx: Context) -> dict[str, Rule]:
     words = ctx.tickets
     return {
-        "title": Rule("title", text, required=True),
-        "description": Rule("description", lambda v: text(v, max_length=5000)),
-        "category": Rule("category", lambda v: worded_choice(v, words.categories, words.zh), required=True),
-        "priority": Rule("priority", lambda v: worded_choice(v, words.priorities, words.zh), required=True),
-        "department": Rule("department", lambda v: worded_choice(v, words.departments, words.zh)),
-        "assignee": Rule("assignee", lambda v: _owner(v, ctx.owners)),
-        "channel": Rule("channel", lambda v: worded_choice(v, CHANNELS, words.zh)),
-        "status": Rule("status", lambda v: worded_choice(v, TICKET_STATUSES, words.zh), required=True),
-        "resolution": Rule("resolution", lambda v: text(v, max_length=5000)),
-        "satisfaction": Rule("satisfaction", satisfaction),
+        "title": Rule(_("title"), text, required=True),
+        "description": Rule(_("description"), lambda v: text(v, max_length=5000)),
+        "category": Rule(_("category"), lambda v: worded_choice(v, words.categories, words.zh), required=True),
+        "priority": Rule(_("priority"), lambda v: worded_choice(v, words.priorities, words.zh), required=True),
+        "department": Rule(_("department"), lambda v: worded_choice(v, words.departments, words.zh)),
+        "assignee": Rule(_("assignee"), lambda v: _owner(v, ctx.owners)),
+        "channel": Rule(_("channel"), lambda v: worded_choice(v, CHANNELS, words.zh)),
+        "status": Rule(_("status"), lambda v: worded_choice(v, TICKET_STATUSES, words.zh), required=True),
+        "resolution": Rule(_("resolution"), lambda v: text(v, max_length=5000)),
+        "satisfaction": Rule(_("satisfaction"), satisfaction),
     }
 
 
@@ -507,14 +501,40 @@ def ticket_move(old: str, new: str) -> None:
         return
     if (old, new) == ("resolved", "closed") or (old in DONE_TICKET_STATUSES and new == "in progress"):
         return
-    raise RuleError(f'a ticket cannot go from "{old}" to "{new}"')
+    said = lambda key: words.label("ticket_status", key, current_locale())  # noqa: E731
+    raise RuleError(_('a ticket cannot go from "%(old)s" to "%(new)s"', old=said(old), new=said(new)))
 
 
 def ticket_problems(status: str, resolution: str | None, satisfaction_score: int | None) -> dict[str, str]:
     """What a ticket in `status` lacks or may not have yet, by field."""
     problems = {}
     if status in DONE_TICKET_STATUSES and not (resolution or "").strip():
-        problems["resolution"] = "resolution: say how it was solved before it is resolved"
+        problems["resolution"] = _("resolution: say how it was solved before it is resolved")
     if satisfaction_score is not None and status not in DONE_TICKET_STATUSES:
-        problems["satisfaction"] = "satisfaction: is asked for only after the ticket is resolved"
+        problems["satisfaction"] = _("satisfaction: is asked for only after the ticket is resolved")
+    return problems
+
+
+def ticket_status_for(status: str, has_assignee: bool) -> str:
+    """A new ticket given someone to handle it is assigned."""
+    return "assigned" if status == "new" and has_assignee else status
+
+
+def ticket_record_problems(old_status: str | None, values: Mapping[str, object]) -> dict[str, str]:
+    """What is wrong with a ticket as a whole, by field: a status move the flow does not allow
+    (from `old_status`; None for a new ticket), a resolved ticket without its resolution, a score
+    before it is resolved, an assigned ticket nobody handles."""
+    status = str(values.get("status") or "")
+    problems = {}
+    if old_status is not None:
+        try:
+            ticket_move(old_status, status)
+        except RuleError as exc:
+            problems["status"] = str(exc)
+    score = values.get("satisfaction")
+    found = ticket_problems(status, values.get("resolution"), int(score) if score not in (None, "") else None)
+    if status == "assigned" and not values.get("assignee"):
+        found["assignee"] = _("assignee: an assigned ticket needs someone to handle it")
+    for name, why in found.items():
+        problems.setdefault(name, why)
     return problems

@@ -39,6 +39,15 @@ ZH: dict[str, dict[str, tuple[str, ...]]] = {
                 "messaging": ("微信/即时消息", "微信", "即时消息")},
     "plan_status": {"active": ("进行中",), "paused": ("已暂停", "暂停"), "done": ("已结束", "结束")},
     "feedback": {"positive": ("正面",), "neutral": ("中性",), "negative": ("负面",)},
+    # Service tickets' default dictionaries (admins add options, with their own Chinese labels).
+    "ticket_status": {"new": ("新建",), "assigned": ("已分派",), "in progress": ("处理中",),
+                      "resolved": ("已解决",), "closed": ("已关闭",)},
+    "ticket_category": {"product quality": ("产品质量",), "logistics delay": ("物流延迟",),
+                        "after-sales support": ("售后支持",), "billing dispute": ("账务争议",),
+                        "other": ("其他",)},
+    "ticket_priority": {"urgent": ("紧急",), "normal": ("一般",), "low": ("低",)},
+    "department": {"technical": ("技术部",), "supply chain": ("供应链部",), "finance": ("财务部",),
+                   "customer service": ("客服部",)},
 }
 
 
@@ -80,9 +89,10 @@ def labels(domain: str, options: Iterable[str], locale: str = "en") -> list[str]
 
 
 # field -> its Chinese column headers (the first is what downloads and `sheet init` write);
-# a CSV file or sheet may use any of them, or the English field name.
+# a CSV file or sheet may use any of them, or the English field name. The one declaration of
+# the Chinese headers: the sheet's columns (sync) read theirs from here too.
 HEADERS_ZH: dict[str, tuple[str, ...]] = {
-    "ref": ("编号", "ID号"), "name": ("客户名称", "公司名称"), "kind": ("客户类型", "类型"),
+    "ref": ("编号", "ID号"), "sync_status": ("同步状态", "状态说明"), "name": ("客户名称", "公司名称"), "kind": ("客户类型", "类型"),
     "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码"), "industry": ("所属行业", "行业"),
     "region": ("所属区域", "区域", "地区"), "source": ("客户来源", "来源"),
     "contact_name": ("联系人", "联系人姓名"), "contact_title": ("联系人职位", "职位"),
@@ -103,8 +113,30 @@ HEADERS_ZH: dict[str, tuple[str, ...]] = {
     "notes": ("备注",), "at": ("跟进时间", "时间"), "by": ("跟进人",), "summary": ("沟通内容",),
     "feedback": ("客户反馈",), "sentiment": ("反馈倾向",), "next_action": ("下一步计划",),
     "responded_at": ("响应时间",), "who": ("操作人",), "record": ("记录编号",), "field": ("字段",),
-    "old": ("原值",), "new": ("新值",),
+    "old": ("原值",), "new": ("新值",), "done_on": ("完成日期",), "outcome": ("完成情况",),
 }
+
+# Where a field of one record reads otherwise than the same field of another (a ticket's title
+# is not a plan's): record (the history's table name) -> field -> its Chinese headers.
+HEADERS_ZH_OF: dict[str, dict[str, tuple[str, ...]]] = {
+    "customer": {"name": ("客户名称", "客户", "公司名称")},
+    "care plan": {"ref": ("编号", "计划编号", "ID号"), "customer_name": ("客户", "客户名称")},
+    "ticket": {"ref": ("工单编号", "编号", "ID号"), "customer_name": ("客户", "客户名称"),
+               "title": ("工单标题", "问题标题", "标题"), "description": ("问题描述", "描述"),
+               "category": ("问题类别", "类别"), "priority": ("优先级",), "department": ("处理部门", "部门"),
+               "assignee": ("处理人",), "channel": ("来源渠道", "渠道"), "status": ("状态", "工单状态"),
+               "resolution": ("解决方案",), "satisfaction": ("满意度", "客户满意度")},
+}
+
+# The sheet's tabs: table -> (the Chinese title `sheet init` gives a tab, other titles it is known by).
+TABS_ZH: dict[str, tuple[str, ...]] = {
+    "customer": ("客户", "客户档案"), "care plan": ("关怀计划", "维护计划"), "ticket": ("工单", "服务工单"),
+}
+
+
+def headers_zh(field: str, record: str | None = None) -> tuple[str, ...]:
+    """The Chinese headers of `field` in `record`'s tab or file (the first is the one written)."""
+    return HEADERS_ZH_OF.get(record or "", {}).get(field) or HEADERS_ZH.get(field, ())
 
 
 def header(field: str, locale: str = "en") -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from backoffice.i18n import _
 
 from . import gateway, sheets
+from . import tabs as sheet_tabs
 from .columns import TABLES, header_map
 
 LOCAL = "local"  # the account named when the emulator stands in for Google
@@ -128,7 +129,7 @@ def _look_inside(spreadsheet: Any, settings: dict, report: Report) -> None:
             "Type dates as 2024-03-05, or set the locale to China in File > Settings.",
             locale=report.locale or "?"))
     present = {s["properties"]["title"] for s in meta.get("sheets", [])}
-    wanted = {t.key: sheet[t.tab_setting] for t in TABLES}
+    wanted = sheet_tabs.titles(sheet, present)  # a tab under its other language's title is found too
     for title in wanted.values():
         if title not in present:
             report.problems.append(Problem(_("The tab %(tab)s is missing.", tab=title),

@@ -9,12 +9,12 @@ from backoffice.admin.labels import kept_word
 from backoffice.i18n import _
 
 from . import gateway
-from .columns import TABLES
+from . import tabs as sheet_tabs
 from .sheets import SheetError
 
 
 def tab_titles(settings: dict) -> dict[str, str]:
-    return {t.key: settings["sheet"][t.tab_setting] for t in TABLES}
+    return sheet_tabs.titles(settings["sheet"])
 
 
 def _needs_sheet(settings: dict) -> None:

@@ -5,13 +5,15 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from backoffice import rules, words
+from backoffice import clock, rules, words
 from backoffice.i18n import _, current_locale
-from backoffice.models.base import REF_ALPHABET
+from backoffice.models import TicketCounter
+from backoffice.models.base import REF_ALPHABET, new_ref
 
 ID, STATUS = "ref", "sync_status"  # the two columns only the sync writes
 OK = "ok"  # starts a saved row's notice ("ok - …"; a clean row's status is empty); a Chinese sheet shows OK_ZH
@@ -27,7 +29,7 @@ class Column:
     kind: str = "text"  # text | number | money | date | phone | choice: how the value is written and shown
     options: tuple[str, ...] = ()  # the dropdown of a choice column
     read_only: bool = False  # derived: shown in the sheet, changed only by the system
-    zh: tuple[str, ...] = ()  # the Chinese header, then Chinese aliases (glossary-zh.md)
+    zh: tuple[str, ...] = ()  # the Chinese header, then Chinese aliases: set by the Table from backoffice.words
     domain: str = ""  # the backoffice.words domain whose words the cells show and accept
     many: bool = False  # a comma-separated list of such words (tags)
     optional: bool = False  # a tab without it still syncs (a column added after sheets existed)
@@ -46,7 +48,10 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """One synced tab: which model rows it shows and how its cells are read and written."""
+    """One synced tab: which model rows it shows and how its cells are read and written.
+
+    Its columns' Chinese headers are not declared here: they are backoffice.words' (the same
+    words the CSV files use), looked up by field and by this table's record."""
     key: str  # the history table name, also the SyncBase / Conflict table
     tab_setting: str  # the [sheet] setting that names the tab
     prefix: str  # of the record ids (models.new_ref)
@@ -61,22 +66,40 @@ class Table:
     # Cells staff type to ask for an action, not stored fields: the merge leaves them to the
     # cycle (sync/completions.py), which clears them once the action is done.
     commands: tuple[Column, ...] = ()
+    ref_pattern: str = ""  # the ids this tab's records have, when not the sync's own (tickets' numbers)
+    minter: Callable[[], str] | None = None  # a new record's id, when not new_ref(prefix)
+
+    def __post_init__(self) -> None:
+        worded = partial(_worded, record=self.key)
+        object.__setattr__(self, "columns", tuple(map(worded, self.columns)))
+        object.__setattr__(self, "commands", tuple(map(worded, self.commands)))
+        every = (worded(Column(ID, "ID", ("id", "ref", "record id"))), *self.columns, *self.commands,
+                 worded(Column(STATUS, "Sync status", ("status of sync", "sync"))))
+        object.__setattr__(self, "_every", every)  # looked up per cell: built once
+        object.__setattr__(self, "_by_field", {c.field: c for c in every})
 
     @property
     def fields(self) -> tuple[str, ...]:
         return tuple(c.field for c in self.columns)
 
     def column(self, name: str) -> Column:
-        return next(c for c in self.all_columns if c.field == name)
+        return self._by_field[name]
 
     @property
     def all_columns(self) -> tuple[Column, ...]:
-        return (Column(ID, "ID", ("id", "ref", "record id"), zh=("编号", "计划编号", "ID号")),
-                *self.columns, *self.commands,
-                Column(STATUS, "Sync status", ("status of sync", "sync"), zh=("同步状态", "状态说明")))
+        return self._every
 
     def ref_is_valid(self, ref: str) -> bool:
-        return bool(re.fullmatch(rf"{self.prefix}-[{REF_ALPHABET}]{{8}}", ref))
+        return bool(re.fullmatch(self.ref_pattern or rf"{self.prefix}-[{REF_ALPHABET}]{{8}}", ref))
+
+    def new_ref(self) -> str:
+        return self.minter() if self.minter is not None else new_ref(self.prefix)
+
+
+def _worded(column: Column, record: str) -> Column:
+    """The column with its Chinese headers, from the one place they are declared."""
+    zh = words.headers_zh(column.field, record)
+    return column if not zh or column.zh == zh else replace(column, zh=zh)
 
 
 def _choice(name: str, header: str, options: tuple[str, ...], domain: str, **kw: Any) -> Column:
@@ -86,38 +109,32 @@ def _choice(name: str, header: str, options: tuple[str, ...], domain: str, **kw:
 CUSTOMERS = Table(
     key="customer", tab_setting="customers_tab", prefix="CU", noun="customer",
     columns=(
-        Column("name", "Name", ("customer", "customer name", "company"), zh=("客户名称", "客户", "公司名称")),
-        _choice("kind", "Kind", rules.KINDS, "kind", aliases=("type",), zh=("客户类型", "类型")),
-        Column("credit_code", "Credit code", ("unified social credit code", "uscc"),
-               zh=("统一社会信用代码", "信用代码", "社会信用代码")),
-        Column("industry", "Industry", zh=("所属行业", "行业"), domain="industry"),
-        Column("region", "Region", zh=("所属区域", "区域", "地区")),
-        _choice("source", "Source", rules.SOURCES, "source", zh=("客户来源", "来源")),
-        Column("contact_name", "Contact", ("contact name", "key contact"), zh=("联系人", "联系人姓名")),
-        Column("contact_title", "Contact title", ("title", "role"), zh=("联系人职位", "职位")),
-        Column("phone", "Phone", ("telephone", "mobile", "phone number"), kind="phone",
-               zh=("联系电话", "电话", "手机", "手机号")),
-        Column("email", "Email", ("e-mail", "email address", "mail"), zh=("电子邮箱", "邮箱")),
-        Column("address", "Address", zh=("地址", "联系地址")),
-        Column("employees", "Employees", ("staff",), kind="number", zh=("员工人数", "企业规模")),
-        Column("annual_revenue", "Annual revenue", ("revenue",), kind="money", zh=("年营收(元)", "年营收")),
-        Column("annual_purchase", "Annual purchase", ("purchases",), kind="money",
-               zh=("近12个月采购额(元)", "近12个月采购额", "年采购额", "采购额")),
-        _choice("stage", "Stage", rules.STAGES, "stage", zh=("合作阶段", "阶段", "客户阶段")),
-        _choice("tier", "Tier", rules.TIERS, "tier", read_only=True, zh=("客户价值层级", "价值层级", "层级")),
-        _choice("closeness", "Closeness", rules.CLOSENESS, "closeness", read_only=True,
-                zh=("关系紧密度", "紧密度")),
-        _choice("churn_risk", "Churn risk", rules.CHURN_RISKS, "churn_risk", aliases=("risk",),
-                zh=("风险等级", "流失风险")),
-        Column("tags", "Tags", zh=("核心标签", "标签"), domain="tag", many=True),
-        Column("owner", "Owner", ("owner login", "owner email", "sales rep"), zh=("负责人", "销售代表")),
-        Column("first_contact", "First contact", kind="date", zh=("首次接触时间", "首次接触")),
-        Column("cooperation_since", "Cooperation since", kind="date", zh=("合作起始时间", "合作起始")),
-        Column("needs", "Needs", zh=("客户需求", "需求")),
-        Column("birthday", "Birthday", kind="date", zh=("生日",)),
-        Column("anniversary", "Anniversary", kind="date", zh=("周年纪念日", "周年庆")),
-        Column("verified_at", "Verified on", ("verified", "verified at"), kind="date",
-               zh=("最近核实日期", "核实日期")),
+        Column("name", "Name", ("customer", "customer name", "company")),
+        _choice("kind", "Kind", rules.KINDS, "kind", aliases=("type",)),
+        Column("credit_code", "Credit code", ("unified social credit code", "uscc")),
+        Column("industry", "Industry", domain="industry"),
+        Column("region", "Region"),
+        _choice("source", "Source", rules.SOURCES, "source"),
+        Column("contact_name", "Contact", ("contact name", "key contact")),
+        Column("contact_title", "Contact title", ("title", "role")),
+        Column("phone", "Phone", ("telephone", "mobile", "phone number"), kind="phone"),
+        Column("email", "Email", ("e-mail", "email address", "mail")),
+        Column("address", "Address"),
+        Column("employees", "Employees", ("staff",), kind="number"),
+        Column("annual_revenue", "Annual revenue", ("revenue",), kind="money"),
+        Column("annual_purchase", "Annual purchase", ("purchases",), kind="money"),
+        _choice("stage", "Stage", rules.STAGES, "stage"),
+        _choice("tier", "Tier", rules.TIERS, "tier", read_only=True),
+        _choice("closeness", "Closeness", rules.CLOSENESS, "closeness", read_only=True),
+        _choice("churn_risk", "Churn risk", rules.CHURN_RISKS, "churn_risk", aliases=("risk",)),
+        Column("tags", "Tags", domain="tag", many=True),
+        Column("owner", "Owner", ("owner login", "owner email", "sales rep")),
+        Column("first_contact", "First contact", kind="date"),
+        Column("cooperation_since", "Cooperation since", kind="date"),
+        Column("needs", "Needs"),
+        Column("birthday", "Birthday", kind="date"),
+        Column("anniversary", "Anniversary", kind="date"),
+        Column("verified_at", "Verified on", ("verified", "verified at"), kind="date"),
     ),
     rules=rules.customer_rules,
     empty_means={"kind": "company", "churn_risk": "low", "annual_purchase": "0.00"},
@@ -128,30 +145,59 @@ CUSTOMERS = Table(
 PLANS = Table(
     key="care plan", tab_setting="plans_tab", prefix="CP", noun="care plan",
     columns=(
-        Column("customer_ref", "Customer ID", ("customer ref",), zh=("客户编号",)),
-        Column("customer_name", "Customer", ("customer name",), read_only=True, zh=("客户", "客户名称")),
-        Column("title", "Title", ("plan",), zh=("计划名称", "计划")),
-        _choice("action", "Action", rules.PLAN_ACTIONS, "action", zh=("维护方式", "方式")),
-        _choice("channel", "Channel", rules.CHANNELS, "channel", zh=("沟通渠道", "渠道")),
+        Column("customer_ref", "Customer ID", ("customer ref",)),
+        Column("customer_name", "Customer", ("customer name",), read_only=True),
+        Column("title", "Title", ("plan",)),
+        _choice("action", "Action", rules.PLAN_ACTIONS, "action"),
+        _choice("channel", "Channel", rules.CHANNELS, "channel"),
         Column("interval_days", "Every (days)", ("every", "interval", "interval days", "every days"),
-               kind="number", zh=("周期(天)", "周期")),
-        Column("next_due", "Next due", ("due",), kind="date", zh=("下次到期", "到期日")),
-        Column("last_done", "Last done", kind="date", zh=("上次完成",)),
-        Column("owner", "Owner", ("owner login", "owner email"), zh=("负责人",)),
-        _choice("status", "Status", rules.PLAN_STATUSES, "plan_status", zh=("状态",)),
-        Column("notes", "Notes", zh=("备注",)),
+               kind="number"),
+        Column("next_due", "Next due", ("due",), kind="date"),
+        Column("last_done", "Last done", kind="date"),
+        Column("owner", "Owner", ("owner login", "owner email")),
+        _choice("status", "Status", rules.PLAN_STATUSES, "plan_status"),
+        Column("notes", "Notes"),
     ),
     commands=(
-        Column("done_on", "Done on", ("done", "completed on"), kind="date", optional=True,
-               zh=("完成日期",)),
-        Column("outcome", "Outcome", ("result",), optional=True, zh=("完成情况",)),
+        Column("done_on", "Done on", ("done", "completed on"), kind="date", optional=True),
+        Column("outcome", "Outcome", ("result",), optional=True),
     ),
     rules=rules.plan_rules,
     create_defaults={"action": "call", "status": "active", "interval_days": "30"},
     names=("customer_ref", "customer_name", "title"),
 )
 
-TABLES = (CUSTOMERS, PLANS)
+
+def _ticket_number() -> str:
+    """A ticket row typed into the sheet gets the next number, as a ticket opened in the panel does
+    (taken at once, so a cycle that dies before its commit leaves a gap, never a reused number)."""
+    return TicketCounter.next_number(clock.local(clock.now()).year)
+
+
+TICKETS = Table(
+    key="ticket", tab_setting="tickets_tab", prefix="TK", noun="ticket",
+    columns=(
+        Column("customer_ref", "Customer ID", ("customer ref",)),
+        Column("customer_name", "Customer", ("customer name",), read_only=True),
+        Column("title", "Title", ("problem", "subject")),
+        Column("description", "Description", ("details",)),
+        _choice("category", "Category", rules.DEFAULT_TICKET_CATEGORIES, "ticket_category"),
+        _choice("priority", "Priority", rules.DEFAULT_TICKET_PRIORITIES, "ticket_priority"),
+        _choice("department", "Department", rules.DEFAULT_DEPARTMENTS, "department"),
+        Column("assignee", "Assignee", ("assigned to", "handler", "assignee login")),
+        _choice("channel", "Channel", rules.CHANNELS, "channel", aliases=("came in by",)),
+        _choice("status", "Status", rules.TICKET_STATUSES, "ticket_status"),
+        Column("resolution", "Resolution", ("solution",)),
+        Column("satisfaction", "Satisfaction", ("score",), kind="number"),
+    ),
+    rules=rules.ticket_rules,
+    create_defaults={"category": "other", "priority": "normal", "status": "new"},
+    names=("customer_ref", "customer_name", "title"),
+    ref_pattern=r"TK-\d{4}-\d{6}",
+    minter=_ticket_number,
+)
+
+TABLES = (CUSTOMERS, PLANS, TICKETS)
 
 
 def normalise_header(text: Any) -> str:

@@ -14,14 +14,16 @@ from backoffice import clock
 from backoffice.care import derive as care_derive
 from backoffice.db import db
 from backoffice.i18n import _, speaking
-from backoffice.models import SyncRun, new_ref, utcnow
+from backoffice.models import SyncRun, utcnow
 
-from . import completions, display, followup, formulas, gateway, lease, records
+from . import completions, display, followup, formulas, gateway, lease, records, tickets
 from . import marks as sync_marks
+from . import tabs as sheet_tabs
 from .columns import (
     CUSTOMERS,
     PLANS,
     TABLES,
+    TICKETS,
     Table,
     make_cleaner,
     raw_text,
@@ -147,7 +149,7 @@ def _derive_customer(settings: dict, now):
 def _minter(table: Table, taken: set[str]):
     def mint() -> str:
         while True:
-            ref = new_ref(table.prefix)
+            ref = table.new_ref()  # a ticket row takes the next ticket number
             if ref not in taken:
                 taken.add(ref)
                 return ref
@@ -192,13 +194,12 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
     scope = scope or Scope()
     sheet = settings["sheet"]
     outcome = Outcome()
-    tab_names = {t.key: sheet[t.tab_setting] for t in TABLES}
     # The database first, the sheet second: Sheets has no conditional write, so a cell typed
     # between our read and our write is overwritten; reading the sheet last keeps that window
     # to the merge alone. A record saved in the panel meanwhile is caught by its updated_at.
     now = clock.now()  # one instant for the derived fields here and in the commit's care follow-up
     snapshot = scope.load(settings["phone"]["default_region"], now)
-    tabs = gateway.read_tabs(spreadsheet, list(tab_names.values()))
+    tab_names, tabs = sheet_tabs.read(spreadsheet, sheet)  # titles in the sheet's language, or its old ones
     taken = {ref for side in snapshot.sides.values() for ref in (*side.ids, *side.base)}
     column_maps: dict[str, dict[str, int]] = {}
     customers_now = {ref: v["name"] for ref, v in snapshot.sides[CUSTOMERS.key].database.items()}
@@ -229,12 +230,14 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
         title, columns = tab_names[table.key], column_maps[table.key]
         tab = tabs[title]
         side = snapshot.sides[table.key]
-        derive = _derive_customer(settings, now) if table is CUSTOMERS else (
+        derive = _derive_customer(settings, now) if table is CUSTOMERS else tickets.derive(customers_now) \
+            if table is TICKETS else (
             lambda values, changed: {"customer_name": customers_now.get(values.get("customer_ref", ""),
                                                                         values.get("customer_name", ""))})
         merge_rules = MergeRules(clean=make_cleaner(table, snapshot.ctx), derive=derive,
                                  mint=_minter(table, taken), policy=sheet["conflict_policy"],
-                                 customers=customers_now if table is PLANS else None)
+                                 customers=customers_now if table is not CUSTOMERS else None,
+                                 check=tickets.refusals if table is TICKETS else None)
         tab_input = _tab_input(table, tab, columns, side, sheet["language"], typed.get(title, set()))
         if table is PLANS and outcome.plans and outcome.plans[0].table is CUSTOMERS:
             # The commit's care follow-up, worked out now: its plans go in this cycle's write.

@@ -9,6 +9,7 @@ from backoffice.i18n import _, speaking
 from . import appearance
 from .columns import ID, STATUS, TABLES, Column, Table, header_map, normalise_header
 from .gateway import a1_tab, column_letters, titles
+from .tabs import DEFAULT_TABS
 
 PROTECTED = "Written by the sync"  # the description that marks our protected ranges
 
@@ -113,6 +114,21 @@ def _protection(sheet: dict, sheet_id: int, columns: dict[str, int], done: list[
     return requests
 
 
+def _renames(tab_titles: dict[str, str], present: dict[str, int]) -> dict[str, str]:
+    """{old title: new} for each wanted tab that is there under another of its table's titles
+    (Customers in a sheet now Chinese: 客户), unless a tab of the new title is there already."""
+    wanted = set(tab_titles.values())
+    renames = {}
+    for key, title in tab_titles.items():
+        if title in present:
+            continue
+        others = (DEFAULT_TABS[key], *words.TABS_ZH[key])
+        old = next((t for t in present if t in others and t not in wanted and t not in renames), None)
+        if old is not None:
+            renames[old] = title
+    return renames
+
+
 def init_sheet(spreadsheet: Any, tab_titles: dict[str, str], rows: int = 1000,
                language: str = "en") -> list[str]:
     """Lay out every synced tab; a second run changes nothing. Returns what was done.
@@ -128,6 +144,13 @@ def init_sheet(spreadsheet: Any, tab_titles: dict[str, str], rows: int = 1000,
 def _init_sheet(spreadsheet: Any, tab_titles: dict[str, str], rows: int, language: str) -> list[str]:
     done: list[str] = []
     present = titles(spreadsheet)
+    renames = _renames(tab_titles, present)
+    if renames:  # a tab under its other language's title: renamed in place, its data untouched
+        spreadsheet.batch_update({"requests": [
+            {"updateSheetProperties": {"properties": {"sheetId": present[old], "title": new}, "fields": "title"}}
+            for old, new in renames.items()]})
+        done += [_("%(old)s: renamed the tab %(new)s", old=old, new=new) for old, new in renames.items()]
+        present = {renames.get(t, t): sheet_id for t, sheet_id in present.items()}
     missing = [t for t in tab_titles.values() if t not in present]
     if missing:
         spreadsheet.batch_update({"requests": [
@@ -139,7 +162,7 @@ def _init_sheet(spreadsheet: Any, tab_titles: dict[str, str], rows: int, languag
     by_title = {s["properties"]["title"]: s for s in meta.get("sheets", [])}
     requests: list[dict] = []
     writes: list[dict] = []
-    for table in TABLES:
+    for table in (t for t in TABLES if t.key in tab_titles):
         title = tab_titles[table.key]
         tab_requests, tab_writes, tab_done = _plan_tab(table, title, by_title[title], language)
         requests += tab_requests

@@ -60,6 +60,9 @@ class MergeRules:
     mint: Callable[[], str]  # a new record id
     policy: str = "database"  # which side a conflict keeps
     customers: dict[str, str] | None = None  # ref -> name, for a tab that refers to customers
+    # Rules of the whole record (a ticket's status moves): (database or None, merged) -> {field: why}
+    # for the fields to refuse; the database keeps its value, the cell the typed text.
+    check: Callable[[dict[str, str] | None, dict[str, str]], dict[str, str]] | None = None
 
 
 @dataclass
@@ -234,6 +237,13 @@ def _create(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
                 # A field with a default (a stage) starts with it; the cell keeps what was typed.
                 text = table.create_defaults.get(column.field, "")
         values[column.field] = text or table.empty_means.get(column.field, "")
+    if rules.check is not None:
+        for name, why in rules.check(None, values).items():
+            if name not in refused:
+                errors.append(_not_saved(why))
+                reasons[name] = errors[-1]
+                refused.add(name)
+            values[name] = table.create_defaults.get(name, "")
     required = [c for c in refused if c in _required(table, rules) and c not in table.create_defaults]
     if required:
         plan.rejected += 1
@@ -310,6 +320,13 @@ def _update(tab: TabInput, rules: MergeRules, plan: Plan, row: SheetRow, ref: st
             conflicted.add((name, kept))
         else:
             agreed[name] = sheet if sheet_changed else db_text
+    if rules.check is not None:
+        for name, why in rules.check(database, {**database, **agreed}).items():
+            if name not in refused:
+                errors.append(_not_saved(why))
+                reasons[name] = errors[-1]
+                refused.add(name)
+            agreed[name] = database.get(name, "")
     notices += [_conflict_note(table, c.field, kept) for c in table.columns
                 for kept in ("database", "sheet") if (c.field, kept) in conflicted]
     changes = {n: v for n, v in agreed.items() if v != database.get(n, "")}

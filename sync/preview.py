@@ -8,12 +8,15 @@ not part of it: it comes after the first cycle's commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import count
 
 from backoffice import clock
 from backoffice.i18n import speaking
 
-from . import gateway, sheets
-from .columns import CUSTOMERS, ID, PLANS, STATUS, TABLES, header_map, make_cleaner, raw_text
+from . import gateway, sheets, tickets
+from . import tabs as sheet_tabs
+from .columns import CUSTOMERS, ID, STATUS, TABLES, TICKETS, header_map, make_cleaner, raw_text
 from .merge import MergeRules, is_problem, merge
 from .snapshot import load as load_snapshot
 
@@ -43,8 +46,7 @@ def preview(settings: dict) -> list[TabPreview]:
     try:
         now = clock.now()
         snapshot = load_snapshot(settings["phone"]["default_region"], now)
-        names = {t.key: sheet[t.tab_setting] for t in TABLES}
-        tabs = gateway.read_tabs(spreadsheet, list(names.values()))
+        names, tabs = sheet_tabs.read(spreadsheet, sheet)
     finally:
         sheets.close(spreadsheet)
     taken = {ref for side in snapshot.sides.values() for ref in (*side.ids, *side.base)}
@@ -60,10 +62,15 @@ def preview(settings: dict) -> list[TabPreview]:
                 found.problem = "; ".join(problems) or "missing"
                 continue
             side = snapshot.sides[table.key]
-            derive = _derive_customer(settings, now) if table is CUSTOMERS else (
+            derive = _derive_customer(settings, now) if table is CUSTOMERS else tickets.derive(customers) \
+                if table is TICKETS else (
                 lambda values, changed: {"customer_name": customers.get(values.get("customer_ref", ""), "")})
-            rules = MergeRules(clean=make_cleaner(table, snapshot.ctx), derive=derive, mint=_minter(table, taken),
-                               policy=sheet["conflict_policy"], customers=customers if table is PLANS else None)
+            # A dry run takes no ticket number: new tickets are counted under stand-in numbers.
+            mint = partial(next, (f"TK-0000-{n:06d}" for n in count(1))) if table is TICKETS \
+                else _minter(table, taken)
+            rules = MergeRules(clean=make_cleaner(table, snapshot.ctx), derive=derive, mint=mint,
+                               policy=sheet["conflict_policy"], customers=customers if table is not CUSTOMERS else None,
+                               check=tickets.refusals if table is TICKETS else None)
             tab_input = _tab_input(table, tab, columns, side, sheet["language"])
             plan = merge(tab_input, rules)
             if table is CUSTOMERS:

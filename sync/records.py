@@ -12,16 +12,20 @@ from peewee import Case, DateField, DecimalField, IntegerField, Value
 from backoffice import actors
 from backoffice.care.hooks import customers_changed
 from backoffice.db import db
-from backoffice.models import CarePlan, Change, Conflict, Customer, SyncBase, utcnow
+from backoffice.models import CarePlan, Change, Conflict, Customer, SyncBase, Ticket, utcnow
+from backoffice.tickets import flow as ticket_flow
 
-from .columns import CUSTOMERS, PLANS
+from .columns import CUSTOMERS, PLANS, TICKETS
 from .followup import FollowUp
 from .merge import Conflict as ConflictNote
 from .merge import Plan
 from .snapshot import Side, Snapshot
 
 CHUNK = 400  # rows per statement: far below SQLite's and PostgreSQL's parameter limits
-FOREIGN = {"owner": "owner", "industry": "industry", "customer_ref": "customer"}
+FOREIGN = {"owner": "owner", "industry": "industry", "customer_ref": "customer", "assignee": "assignee"}
+MODELS = {CUSTOMERS.key: Customer, PLANS.key: CarePlan, TICKETS.key: Ticket}
+# What a ticket's status implies, stamped by the commit as the panel's flow stamps it.
+TICKET_TIMES = ("first_response_at", "resolved_at", "closed_at", "response_due", "resolution_due")
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
@@ -51,7 +55,7 @@ def _python(snapshot: Snapshot, model_class, name: str, text: str, customer_ids:
     """A canonical text as the value the model field stores."""
     if name in FOREIGN:
         lookup = {"owner": snapshot.users, "industry": snapshot.industries,
-                  "customer_ref": customer_ids}[name]
+                  "customer_ref": customer_ids, "assignee": snapshot.users}[name]
         return FOREIGN[name], (lookup.get(text) if text else None)
     model_field = model_class._meta.fields[name]
     if text == "":
@@ -100,7 +104,7 @@ def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None,
     with db.atomic():
         for plan in plans:  # customers first: a new plan may point at a customer made just now
             side = snapshot.sides[plan.table.key]
-            model_class = Customer if plan.table is CUSTOMERS else CarePlan
+            model_class = MODELS[plan.table.key]
             models, stale = _fresh(side, model_class, [*plan.updates, *plan.archives])
             counts["created"] += _create(snapshot, plan, model_class, customer_ids, history, actor)
             counts["updated"] += _update(snapshot, models, plan, model_class, customer_ids, stale, history, actor)
@@ -141,6 +145,10 @@ def _create(snapshot, plan: Plan, model_class, customer_ids, history, actor) -> 
         model = model_class(ref=ref, created_at=now, updated_at=now, **data)
         if model_class is Customer and model.annual_purchase is None:
             model.annual_purchase = Decimal("0")
+        if model_class is Ticket:  # opened now: its deadlines and the times its status implies
+            model.opened_at = now
+            model.set_deadlines()
+            ticket_flow.stamp(model, now)
         models.append(model)
     fields = [f for f in model_class._meta.sorted_fields if f.name != "id"]
     rows = [{f: getattr(m, f.name) if f.name in m.__data__ or f.default is None else _default(m, f)
@@ -177,12 +185,19 @@ def _update(snapshot, models: dict[str, Any], plan: Plan, model_class, customer_
     for ref, changes in todo.items():
         model = models[ref]
         before = model.tracked_values()
+        times = {n: getattr(model, n) for n in TICKET_TIMES} if model_class is Ticket else {}
+        terms = (model.category, model.priority) if model_class is Ticket else None
         for name, text in changes.items():
             if name not in plan.table.fields or name == "customer_name":
                 continue  # the customer's name is shown beside its id, never stored on the plan
             column, value = _python(snapshot, model_class, name, text, customer_ids)
             setattr(model, column, value)
             by_field.setdefault(column, []).append((model.id, value))
+        if times:
+            ticket_flow.stamp(model, now, terms)
+            for name, was in times.items():
+                if getattr(model, name) != was:
+                    by_field.setdefault(name, []).append((model.id, getattr(model, name)))
         model.updated_at = now
         history.extend(Change.rows_for(model, before, model.tracked_values(), actor))
     ids = [models[r].id for r in todo]

@@ -48,8 +48,8 @@ class RegistryError(ValueError):
 
 
 def _tab_titles(settings: dict) -> dict[str, str]:
-    from .columns import TABLES
-    return {t.key: settings["sheet"][t.tab_setting] for t in TABLES}
+    from .tabs import titles
+    return titles(settings["sheet"])
 
 
 def add_sheet(settings: dict, *, spreadsheet_id: str = "", create: str = "", scope: str = "owner",

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from backoffice import actors
 from backoffice.db import db
-from backoffice.models import CarePlan, Conflict, Customer, Industry, User, utcnow
+from backoffice.models import Conflict, Customer, Industry, User, utcnow
 
-from .columns import CUSTOMERS
+from .records import MODELS
 
 
 def resolve(conflict: Conflict, take: str, user: User) -> bool:
@@ -13,13 +13,14 @@ def resolve(conflict: Conflict, take: str, user: User) -> bool:
     if take not in ("sheet", "database"):
         raise ValueError("take the sheet's or the database's value")
     text = conflict.sheet_value if take == "sheet" else conflict.database_value
-    model_class = Customer if conflict.table == CUSTOMERS.key else CarePlan
+    model_class = MODELS[conflict.table]
     record = model_class.get_or_none(model_class.ref == conflict.ref)
     changed = False
     with db.atomic(), actors.acting_as(actors.user_actor(user)):
         if record is not None:
             name, value = _value(model_class, conflict.field, text or "")
-            if getattr(record, name if name not in ("owner", "industry", "customer") else f"{name}_id") != value:
+            if getattr(record, name if name not in ("owner", "industry", "customer", "assignee")
+                       else f"{name}_id") != value:
                 setattr(record, name, value)
                 record.save()
                 changed = True
@@ -31,9 +32,9 @@ def resolve(conflict: Conflict, take: str, user: User) -> bool:
 
 def _value(model_class, name: str, text: str):
     """A conflict's text as the model stores it (ids for owners, industries and customers)."""
-    if name == "owner":
+    if name in ("owner", "assignee"):
         user = User.get_or_none(User.email == text) if text else None
-        return "owner", user.id if user else None
+        return name, user.id if user else None
     if name == "industry":
         industry = Industry.get_or_none(Industry.name == text) if text else None
         return "industry", industry.id if industry else None

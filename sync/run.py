@@ -15,6 +15,7 @@ import requests
 from backoffice import config
 
 from . import children
+from . import tabs as sheet_tabs
 from .columns import CUSTOMERS
 from .emulator.guard import TOKEN_ENV
 
@@ -61,7 +62,7 @@ def use_local_sheet(port: int) -> str | None:
     os.environ["BACKOFFICE_SHEET__EMULATOR_TOKEN"] = token
     os.environ["BACKOFFICE_SHEET__SPREADSHEET_ID"] = spreadsheet_id  # inherited by the worker
     # Opened on the customers tab: a new spreadsheet's first tab is the empty "Sheet1".
-    return f"http://127.0.0.1:{port}/sheets/{spreadsheet_id}?tab={quote(sheet[CUSTOMERS.tab_setting])}"
+    return f"http://127.0.0.1:{port}/sheets/{spreadsheet_id}?tab={quote(sheet_tabs.own_title(CUSTOMERS, sheet))}"
 
 
 def use_local_mail(port: int):

@@ -72,6 +72,10 @@ class Scope:
             return _same(customer.get("region", ""), self.region)
         return True
 
+    def handles(self, login: str) -> bool:
+        """Whether a ticket handled by `login` is in this sheet's book (an owner's or a team's)."""
+        return bool(login) and self.kind in ("owner", "team") and login.casefold() in self.owners
+
     # -- the database side ------------------------------------------------------------
 
     def load(self, region: str, now) -> Snapshot:
@@ -86,8 +90,10 @@ class Scope:
         for key, side in snapshot.sides.items():
             if side.table is CUSTOMERS:
                 keep = held
-            else:  # plans, tickets: with their customer
-                keep = {ref for ref, values in side.database.items() if values.get("customer_ref") in held}
+            else:  # plans, tickets: with their customer; a ticket also with whoever handles it, as
+                # in the panel's book (Ticket.in_book_of): a rep's sheet holds the tickets given to them
+                keep = {ref for ref, values in side.database.items() if values.get("customer_ref") in held
+                        or self.handles(values.get("assignee", ""))}
             self.foreign[key] = set(side.database) - keep
             side.database = {ref: side.database[ref] for ref in keep}
 

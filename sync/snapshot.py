@@ -11,9 +11,19 @@ from peewee import JOIN, CharField, TextField
 from backoffice import rules
 from backoffice.care import derive
 from backoffice.db import db
-from backoffice.models import CarePlan, Conflict, Customer, Industry, SyncBase, Tag, User
+from backoffice.models import (
+    CarePlan,
+    Conflict,
+    Customer,
+    Industry,
+    SyncBase,
+    Tag,
+    Ticket,
+    TicketOption,
+    User,
+)
 
-from .columns import CUSTOMERS, PLANS, Table, as_text
+from .columns import CUSTOMERS, PLANS, TICKETS, Table, as_text
 
 # Beside a customer's synced texts (never written anywhere): what its derived fields come from.
 TOUCHES, LAST_TOUCH = "touches_30_days", "last_touch"
@@ -116,6 +126,19 @@ def _plans() -> Side:
     return side
 
 
+def _tickets() -> Side:
+    side = Side(TICKETS)
+    assignee = User.alias()
+    joined = {"assignee": (assignee.email, User.email), "customer_ref": (Customer.ref, Customer.ref),
+              "customer_name": (Customer.name, Customer.name)}
+    columns = [joined.get(n) or (getattr(Ticket, n),) * 2 for n in TICKETS.fields]
+    query = (Ticket.select(Ticket.id, Ticket.ref, Ticket.archived, Ticket.updated_at, *(c for c, _f in columns))
+             .join(Customer).switch(Ticket)
+             .join(assignee, JOIN.LEFT_OUTER, on=(Ticket.assignee == assignee.id)))
+    _read(side, query, [(n, f) for n, (_c, f) in zip(TICKETS.fields, columns, strict=True)])
+    return side
+
+
 def _care_facts(side: Side, now: dt.datetime) -> None:
     """What the derived fields are worked out from, beside each customer's texts: its interactions
     in the last 30 days and its last one (two aggregate queries), as care.derive reads them."""
@@ -149,15 +172,15 @@ def load(region: str, now: dt.datetime | None = None, base=None) -> Snapshot:
     With `now`, each customer also carries the facts its derived fields come from (see TOUCHES).
     `base(sides)` fills the sides' bases instead of SyncBase (a registered sheet's own: sync/scope.py).
     """
-    customers, plans = _customers(), _plans()
+    customers, plans, tickets = _customers(), _plans(), _tickets()
     if now is not None:
         _care_facts(customers, now)
-    sides = {customers.table.key: customers, plans.table.key: plans}
+    sides = {side.table.key: side for side in (customers, plans, tickets)}
     (base or _base)(sides)
     _open_conflicts(sides)
     users = {u.email: u.id for u in User.select(User.id, User.email, User.active)}
     active = frozenset(u.email for u in User.select(User.email).where(User.active))
     industries = {i.name: i.id for i in Industry.select()}
     ctx = rules.Context(region=region, tags=Tag.names(), owners=active,
-                        industries=tuple(sorted(n for n in industries)))
+                        industries=tuple(sorted(n for n in industries)), tickets=TicketOption.words())
     return Snapshot(sides, ctx, users, industries)

@@ -24,11 +24,21 @@ def settle(ticket: Ticket, old_status: str | None, now: dt.datetime | None = Non
     first response; resolving stamps the resolution and closing the close; reopening clears
     both. Deadlines follow a changed category or priority (`old_terms`), counted from opening.
     """
-    now = now or clock.now()
-    if ticket.status == "new" and ticket.assignee_id:
-        ticket.status = "assigned"
+    ticket.status = rules.ticket_status_for(ticket.status, bool(ticket.assignee_id))
     if old_status is not None:
         rules.ticket_move(old_status, ticket.status)
+    stamp(ticket, now, old_terms)
+    problems = rules.ticket_record_problems(None, {"status": ticket.status, "resolution": ticket.resolution,
+                                                   "satisfaction": ticket.satisfaction,
+                                                   "assignee": ticket.assignee_id})
+    if problems:
+        raise RuleError("; ".join(problems.values()))
+
+
+def stamp(ticket: Ticket, now: dt.datetime | None = None, old_terms: tuple | None = None) -> None:
+    """The times the ticket's status implies, and deadlines that follow a changed category or
+    priority: settle's part that the sheet sync also uses, once its rows passed the rules."""
+    now = now or clock.now()
     if ticket.status in ("in progress", "resolved") and ticket.first_response_at is None:
         ticket.first_response_at = now
     if ticket.status in rules.DONE_TICKET_STATUSES and ticket.resolved_at is None:
@@ -39,11 +49,6 @@ def settle(ticket: Ticket, old_status: str | None, now: dt.datetime | None = Non
         ticket.resolved_at = ticket.closed_at = None
     if old_terms is not None and old_terms != (ticket.category, ticket.priority):
         ticket.set_deadlines()
-    problems = rules.ticket_problems(ticket.status, ticket.resolution, ticket.satisfaction)
-    if ticket.status == "assigned" and not ticket.assignee_id:
-        problems["assignee"] = "assignee: an assigned ticket needs someone to handle it"
-    if problems:
-        raise RuleError("; ".join(problems.values()))
 
 
 def _save(ticket: Ticket, old_status: str | None, before: dict | None = None) -> Ticket:

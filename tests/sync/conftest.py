@@ -13,7 +13,7 @@ from sync.emulator import EmulatorServer
 
 SID = "sync-test-sheet"
 QUEUE = os.environ.get("TEST_QUEUE", "sqlite")  # sqlite | redis
-TABS = {"customer": "Customers", "care plan": "Care plans"}
+TABS = {"customer": "Customers", "care plan": "Care plans", "ticket": "Tickets"}
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 

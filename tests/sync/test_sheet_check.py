@@ -35,7 +35,7 @@ def _run(app, *args):
 def test_a_healthy_sheet_says_which_it_is_as_whom_and_that_it_answers(app, book, as_account):
     report = check(as_account)
     assert report.ok and (report.spreadsheet_id, report.title, report.account) == (SID, "Customer care", ACCOUNT)
-    assert report.data_rows == {"Customers": 0, "Care plans": 0}
+    assert report.data_rows == {"Customers": 0, "Care plans": 0, "Tickets": 0}
     result = _run(app)
     assert result.exit_code == 0, result.output
     assert SID in result.output and ACCOUNT in result.output and "Answers: yes" in result.output

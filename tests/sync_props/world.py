@@ -32,7 +32,7 @@ from sync.emulator import EmulatorServer
 
 from .sheet_view import Formula
 
-TABS = {"customer": "Customers", "care plan": "Care plans"}
+TABS = {"customer": "Customers", "care plan": "Care plans", "ticket": "Tickets"}
 TEMPLATE = "template"
 TEMPLATE_ROWS = 40  # small grids keep the emulator's copy-on-write cheap; the sync grows them
 TIMEOUT = 2.0  # seconds; a "delay" fault holds its reply longer than this
