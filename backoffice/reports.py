@@ -43,6 +43,8 @@ def cached_review(user, month: str, slice_: Slice, locale: str = "") -> dict:
         if hit and now - hit[0] < FRESH_SECONDS:
             return hit[1]
     result = review(user, month, slice_)
+    if result["recording"]:
+        return result  # months still being recorded: the next view shows how far it has got
     with _cache_lock:
         _cache[key] = (now, result)
     return result

@@ -338,3 +338,50 @@ def test_demo_customers_that_are_lost_show_as_churn_in_their_month(app):
         lost = Customer.select().where(Customer.stage == "lost").count()
         result = review(make_user("lead@example.com", role="manager"), "2026-11")
     assert lost > 0 and sum(result["figures"]["new-and-churned"]["series"]["churned"]) == lost
+
+
+def test_a_view_leaves_a_long_record_to_the_worker_and_shows_what_is_recorded(app, client, auth, history,
+                                                                             monkeypatch):
+    from backoffice.queue import huey
+    from backoffice.review import tasks
+    monkeypatch.setattr(snapshot, "INLINE_BUDGET", 0)  # as with 100,000 customers: never inline
+    tasks._queued.clear()
+    huey.flush()
+    auth.login("boss@example.com")
+    page = client.get("/admin/dashboard/?month=2026-11").get_data(as_text=True)
+    assert 'id="review-recording"' in page and 'data-reload-seconds="15"' in page
+    assert "(11 of 12 months recorded)" in page  # October was recorded on the 5th; November never
+    note = page.split('id="headline-care_completion"')[1].split("</tr>")[0]
+    assert ">–<" in note  # November's care is not recorded yet; customers and tickets are live
+    assert "headline-new_customers" in page and ReviewMonth.get_or_none(ReviewMonth.month == "2026-11") is None
+    client.get("/admin/dashboard/report?month=2026-11")  # another view meanwhile queues nothing more
+    queued = huey.pending()
+    assert len(queued) == 1 and queued[0].args == (["2026-11", "2026-10"],)  # the month shown first
+    with app.test_request_context():
+        assert tasks.record_review.call_local(*queued[0].args) == ["2026-11", "2026-10"]
+    page = client.get("/admin/dashboard/?month=2026-11").get_data(as_text=True)
+    assert 'id="review-recording"' not in page
+    assert ReviewMonth.get_by_id("2026-10").final and ReviewMonth.get_by_id("2026-11").recorded_through == \
+        dt.date(2026, 11, 25)
+
+
+def test_a_small_book_is_recorded_by_the_view_itself(app, history):
+    from backoffice.queue import huey
+    huey.flush()
+    with app.test_request_context():
+        result = review(history["boss"], "2026-11")
+    assert result["recording"] is None and huey.pending_count() == 0
+    assert ReviewMonth.get_by_id("2026-11").recorded_through == dt.date(2026, 11, 25)
+
+
+def test_the_review_indexes_come_with_migration_17(app):
+    from backoffice import migrations
+    from backoffice.db import db
+    new = {"customer_tier_created_at_stage", "customer_owner_id_created_at_stage",
+           "ticket_opened_at_archived_customer_id_assignee_id"}
+    for index in new:
+        db.execute_sql(f'DROP INDEX "{index}"')
+    migrations.SchemaVersion.delete().where(migrations.SchemaVersion.version >= 17).execute()
+    assert "migrated to version 17: indexes for the monthly review's customer and ticket figures" \
+        in migrations.migrate()
+    assert new <= {i.name for t in ("customer", "ticket") for i in db.get_indexes(t)}

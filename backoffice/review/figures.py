@@ -14,7 +14,7 @@ from .. import rules
 from ..i18n import _, current_locale
 from ..models import Industry, ReviewMonth, ReviewSlice, User
 from ..words import label
-from . import customers, snapshot, tickets
+from . import customers, snapshot, tasks, tickets
 from .slices import Slice, months_back, previous_month
 
 NOT_SET = "not set"
@@ -27,13 +27,30 @@ def word(domain: str, key: str | None) -> str:
     return label(domain, key, current_locale())
 
 
-def _kept_care(slice_: Slice, months: list[str]) -> dict[str, dict[str, int]]:
+def _kept_care(slice_: Slice, months: list[str], recorded=None) -> dict[str, dict[str, int] | None]:
+    """{month: planned, done, overdue}; None for a month not recorded yet (of `recorded`, when given)."""
     s = ReviewSlice
     query = slice_.kept(s.select(s.month, fn.SUM(s.planned_past + s.planned_ahead), fn.SUM(s.done),
                                  fn.SUM(s.overdue)).where(s.month.in_(months)), s).group_by(s.month)
     found = {m: {"planned": int(p or 0), "done": int(d or 0), "overdue": int(o or 0)}
              for m, p, d, o in query.tuples()}
-    return {m: found.get(m, {"planned": 0, "done": 0, "overdue": 0}) for m in months}
+    return {m: found.get(m, {"planned": 0, "done": 0, "overdue": 0}) if recorded is None or m in recorded else None
+            for m in months}
+
+
+def _record(month: str, months: list[str]) -> int:
+    """Has the months the review reads recorded: here when that is quick, else by the worker (the
+    month shown and the one before first) while the review shows what is recorded. Returns how
+    many months are still being recorded."""
+    waiting = snapshot.pending(months)
+    if not waiting:
+        return 0
+    if snapshot.quick_to_record(waiting):
+        snapshot.refresh(waiting, only_if_needed=True)
+        return 0
+    first = [m for m in (month, previous_month(month)) if m in waiting]
+    tasks.record_soon(first + [m for m in reversed(waiting) if m not in first])
+    return len(waiting)
 
 
 # A kept stock row: (tier, industry id, region, customers, purchase, then one count per stage).
@@ -127,8 +144,9 @@ def _ratio(part, whole):
 def review(user, month: str, slice_: Slice) -> dict:
     """Everything the dashboard, the CSVs, the printable page and the workbook show."""
     months = months_back(month, 12)
-    snapshot.refresh(months, only_if_needed=True)
-    care = _kept_care(slice_, months)
+    waiting = _record(month, months)
+    markers = {m.month: m for m in ReviewMonth.select().where(ReviewMonth.month.in_(months))}
+    care = _kept_care(slice_, months, markers)
     stock = _kept_stock(slice_, [previous_month(month), month])
     people = customers.monthly(slice_, months)
     ticket_months = tickets.monthly(slice_, months)
@@ -137,11 +155,11 @@ def review(user, month: str, slice_: Slice) -> dict:
         purchase = _total(rows, TIER, value=PURCHASE)
         found = {"new_customers": people[m]["new"] if m in people else None,
                  "churn_rate": _ratio(people[m]["churned"], people[m]["at_start"]) if m in people else None,
-                 "care_completion": _ratio(care[m]["done"], care[m]["planned"]) if m in care else None,
-                 "overdue_plans": care[m]["overdue"] if m in care else None}
+                 "care_completion": _ratio(care[m]["done"], care[m]["planned"]) if care.get(m) else None,
+                 "overdue_plans": care[m]["overdue"] if care.get(m) else None}
         found.update(ticket_months.get(m, {}))
         for tier in rules.TIERS:
-            found[f"purchase_{tier}"] = Decimal(purchase.get(tier) or 0)
+            found[f"purchase_{tier}"] = Decimal(purchase.get(tier) or 0) if m in markers else None
         return found
 
     now, before = numbers(month, stock.get(month, [])), numbers(previous_month(month), stock.get(previous_month(month), []))
@@ -155,7 +173,7 @@ def review(user, month: str, slice_: Slice) -> dict:
         {"new customers": _("New customers"), "churned": _("Churned")}, kind="line")
     figures["touches"] = _bar(
         _("Touches done vs planned per month"), _("Month"), months, months,
-        {"done": [care[m]["done"] for m in months], "planned": [care[m]["planned"] for m in months]},
+        {key: [care[m][key] if care[m] else None for m in months] for key in ("done", "planned")},
         {"done": _("Done"), "planned": _("Planned")}, kind="line")
     overdue = _overdue_by_owner(slice_, month)
     names = _names(overdue)
@@ -164,9 +182,11 @@ def review(user, month: str, slice_: Slice) -> dict:
         _("Overdue care plans per owner"), _("Owner"), keys, [names.get(k) or _("no owner") for k in keys],
         {"overdue plans": [overdue[k] for k in keys]}, {"overdue plans": _("Overdue plans")})
     figures.update(tickets.figures(slice_, month, months, ticket_months))
-    marker = ReviewMonth.get_or_none(ReviewMonth.month == month)
+    marker = markers.get(month)
+    recording = {"waiting": waiting, "recorded": len(markers), "total": len(months)} if waiting else None
     return {"month": month, "months": months, "headlines": headlines, "figures": figures,
-            "taken_at": marker.taken_at if marker else None, "final": bool(marker and marker.final)}
+            "taken_at": marker.taken_at if marker else None, "final": bool(marker and marker.final),
+            "recording": recording}
 
 
 HEADLINES = {

@@ -168,16 +168,34 @@ def needs_refresh(month: str, marker: ReviewMonth | None, today: dt.date) -> boo
     return month < month_key(today) or marker.recorded_through < today
 
 
-def refresh(months: Iterable[str], only_if_needed: bool = False) -> list[str]:
-    """Record `months` (none later than this one); returns the months written."""
+def pending(months: Iterable[str]) -> list[str]:
+    """Those of `months` a view wants recorded (see `needs_refresh`), in the order given."""
     today = clock.today()
-    months = sorted({m for m in months if m <= month_key(today)})
+    months = list(dict.fromkeys(m for m in months if m <= month_key(today)))
+    markers = {m.month: m for m in ReviewMonth.select().where(ReviewMonth.month.in_(months))}
+    return [m for m in months if needs_refresh(m, markers.get(m), today)]
+
+
+# Customer-months (customers × months to record) a view records itself, about a second's work;
+# more are left to the worker while the view shows what is recorded.
+INLINE_BUDGET = 12_000
+
+
+def quick_to_record(months: list[str]) -> bool:
+    return len(months) * Customer.select().count() <= INLINE_BUDGET
+
+
+def refresh(months: Iterable[str], only_if_needed: bool = False) -> list[str]:
+    """Record `months` (none later than this one), in the order given (each month is written and
+    committed on its own, so a view sees them arrive); returns the months written."""
+    today = clock.today()
+    months = list(dict.fromkeys(m for m in months if m <= month_key(today)))
     markers = {m.month: m for m in ReviewMonth.select().where(ReviewMonth.month.in_(months))}
     months = [m for m in months if not (markers.get(m) and markers[m].final)
               and (not only_if_needed or needs_refresh(m, markers.get(m), today))]
     if not months:
         return []
-    groups = _plan_groups(first_day(months[0]))
+    groups = _plan_groups(first_day(min(months)))
     written = []
     for month in months:
         if _refresh_month(month, today, groups, markers.get(month)):

@@ -1,6 +1,15 @@
 // Draws the dashboard's charts from the JSON data block the page embeds (no inline script).
 (function () {
   "use strict";
+  // Months still being recorded in the background: look again shortly.
+  var recording = document.getElementById("review-recording");
+  if (recording && recording.dataset.reloadSeconds) {
+    window.setTimeout(function () { window.location.reload(); },
+                      1000 * parseInt(recording.dataset.reloadSeconds, 10));
+  }
+})();
+(function () {
+  "use strict";
   var block = document.getElementById("dashboard-data");
   if (!block || typeof Chart === "undefined") { return; }
   var figures = JSON.parse(block.textContent);
