@@ -31,6 +31,7 @@ from .models import (
     ReviewSlice,
     SheetBase,
     SheetCompletion,
+    SheetWrite,
     SheetConnection,
     SignIn,
     SyncRun,
@@ -70,6 +71,8 @@ STEPS: list[tuple[int, str, object]] = [
      lambda migrator: _sheets_per_person(migrator)),
     (17, "indexes for the monthly review's customer and ticket figures",
      lambda migrator: [model._schema.create_indexes(safe=True) for model in (Customer, Ticket)]),
+    (18, "the cells each sheet's last cycle wrote, for the edit journal",
+     lambda migrator: db.create_tables([SheetWrite], safe=True)),
 ]
 
 LATEST = STEPS[-1][0]

@@ -16,7 +16,7 @@ from backoffice.db import db
 from backoffice.i18n import _, speaking
 from backoffice.models import SyncRun, utcnow
 
-from . import completions, display, followup, formulas, gateway, lease, records, tickets
+from . import completions, display, followup, formulas, gateway, journal, lease, records, tickets
 from . import marks as sync_marks
 from . import tabs as sheet_tabs
 from .columns import (
@@ -197,9 +197,12 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
     # The database first, the sheet second: Sheets has no conditional write, so a cell typed
     # between our read and our write is overwritten; reading the sheet last keeps that window
     # to the merge alone. A record saved in the panel meanwhile is caught by its updated_at.
+    # The edit journal rides in the tabs' one batched read when it is there (sync/journal.py).
+    read_journal = journal.wanted(spreadsheet, sheet.get("full_read_minutes", 10))
     now = clock.now()  # one instant for the derived fields here and in the commit's care follow-up
     snapshot = scope.load(settings["phone"]["default_region"], now)
     tab_names, tabs = sheet_tabs.read(spreadsheet, sheet)  # titles in the sheet's language, or its old ones
+    lines, journaled = journal.take(spreadsheet, tabs, read_journal)
     taken = {ref for side in snapshot.sides.values() for ref in (*side.ids, *side.base)}
     column_maps: dict[str, dict[str, int]] = {}
     customers_now = {ref: v["name"] for ref, v in snapshot.sides[CUSTOMERS.key].database.items()}
@@ -216,6 +219,9 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
                                     + _("Nothing in this tab was synced; fix the header row."))
             continue
         column_maps[table.key] = columns
+    # Journaled edits the previous cycle's write went over go back into the read (sync/journal.py).
+    previous = journal.last_write(settings, scope.sheet_id)
+    reapplied = journal.reapply(lines, tabs, column_maps, {t: k for k, t in tab_names.items()}, previous)
     typed = _typed_formulas(spreadsheet, snapshot, tabs, tab_names, column_maps)
     # Plans marked done in the sheet are committed before anything is written (sync/completions.py);
     # then both tabs merge the database as it now is: moved plans, customers' new closeness.
@@ -224,6 +230,7 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
     if applied:
         snapshot = scope.load(settings["phone"]["default_region"], now)
     follow = None
+    inputs = {}
     for table in TABLES:
         if table.key not in column_maps:
             continue
@@ -239,6 +246,7 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
                                  customers=customers_now if table is not CUSTOMERS else None,
                                  check=tickets.refusals if table is TICKETS else None)
         tab_input = _tab_input(table, tab, columns, side, sheet["language"], typed.get(title, set()))
+        tab_input.base = journal.with_bases(tab_input.base, reapplied.bases.get(title))
         if table is PLANS and outcome.plans and outcome.plans[0].table is CUSTOMERS:
             # The commit's care follow-up, worked out now: its plans go in this cycle's write.
             follow = followup.predict(outcome.plans[0], snapshot.sides[CUSTOMERS.key].database, tab_input,
@@ -248,6 +256,7 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
             tab_input.row_notes = completions.notes(done, side)
         tab_input = scope.before_merge(tab_input)  # a registered sheet's view of its rows
         plan = scope.after_merge(merge(tab_input, merge_rules), tab_input)
+        inputs[table.key] = tab_input
         if table is CUSTOMERS:  # the plans tab may name customers created or renamed just now
             for ref in plan.archives:
                 customers_now.pop(ref, None)
@@ -262,6 +271,7 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
     records.log_conflicts(notes, run.id)
     if not lease.held(lease.SYNC, holder):
         raise RuntimeError("the sync lease expired mid-cycle; nothing was written")
+    refs = journal.row_refs(outcome.plans, inputs, tab_names)
     cells = {}
     for plan in outcome.plans:
         columns = column_maps[plan.table.key]
@@ -279,7 +289,14 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
              for p in outcome.plans if p.marks}  # only rows whose status changed: a quiet cycle has none
     formats = {tab_names[p.table.key]: display.column_formats(p.table, column_maps[p.table.key])
                for p in outcome.plans}
+    if journaled:
+        marks[journal.TAB] = journal.trim(journaled)  # the lines this cycle read, in its layout call
+    fields = {tab_names[k]: {c: n for n, c in m.items()} for k, m in column_maps.items()}
+    bases = {tab_names[k]: side.base for k, side in snapshot.sides.items() if k in tab_names}
+    journal.keep_write(settings, scope.sheet_id, journal.written_cells(cells, refs, fields, bases), previous)
     gateway.write_cells(spreadsheet, {t.title: t for t in tabs.values() if t is not None}, cells, marks, formats)
+    editors = journal.editor_actors(reapplied.editors, snapshot.users)
     outcome.counts = records.apply(snapshot, outcome.plans, settings, now, follow, actor=scope.actor,
-                                   store_base=None if scope.sheet_id is None else scope.store_base)
+                                   store_base=None if scope.sheet_id is None else scope.store_base,
+                                   editors=editors)
     return outcome

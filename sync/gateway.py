@@ -18,6 +18,7 @@ GROW_MARGIN = 100  # extra rows added with a growth so the next few cycles need 
 
 _open: dict[SheetSettings, Any] = {}
 _ids: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # open spreadsheet -> {tab title: sheetId}
+_also: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # open spreadsheet -> titles for its next read
 _lock = threading.Lock()
 
 
@@ -81,8 +82,23 @@ def titles(spreadsheet) -> dict[str, int]:
     return {s["properties"]["title"]: s["properties"]["sheetId"] for s in meta.get("sheets", [])}
 
 
+def known_titles(spreadsheet, refresh: bool = False) -> dict[str, int]:
+    """{tab title: sheetId}, remembered per open spreadsheet (read again with `refresh`)."""
+    ids = _ids.get(spreadsheet)
+    if ids is None or refresh:
+        ids = _ids[spreadsheet] = titles(spreadsheet)
+    return ids
+
+
+def read_also(spreadsheet, title: str) -> None:
+    """Add `title` to the next read_tabs of this spreadsheet: the edit journal rides in the tabs' read."""
+    _also.setdefault(spreadsheet, []).append(title)
+
+
 def read_tabs(spreadsheet, wanted: list[str]) -> dict[str, TabValues | None]:
     """Every tab in one values.batchGet; a missing tab is None (found with one extra metadata read)."""
+    also = _also.pop(spreadsheet, [])
+    wanted = list(wanted) + [t for t in also if t not in wanted]
     try:
         reply = spreadsheet.values_batch_get([a1_tab(t) for t in wanted], params=READ_PARAMS)
     except SheetError as exc:

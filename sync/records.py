@@ -87,7 +87,8 @@ def _fresh(side: Side, model_class, refs: Iterable[str]) -> tuple[dict[str, Any]
 
 def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None,
           now: dt.datetime | None = None, follow: FollowUp | None = None,
-          actor: actors.Actor | None = None, store_base=None) -> dict[str, int]:
+          actor: actors.Actor | None = None, store_base=None,
+          editors: dict[str, actors.Actor] | None = None) -> dict[str, int]:
     """Write every plan in one transaction: creates, updates, archives, history and the new base.
 
     With `settings`, the customers the sheet created, changed or archived then get what a
@@ -95,7 +96,8 @@ def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None,
     `follow` holds the playbook plans the cycle already wrote to the sheet (sync.followup): they
     are made under those ids first, so the follow-up finds them and makes no others.
     `actor` is who the history names (default: the sheet sync); `store_base(plan, stale)` keeps
-    a registered sheet's base instead of SyncBase (sync/scope.py).
+    a registered sheet's base instead of SyncBase (sync/scope.py). `editors` names, per record, the
+    person the sheet's edit journal gives for its edits (sync/journal.py).
     """
     counts = {"created": 0, "updated": 0, "archived": 0}
     actor = actor or actors.SHEET
@@ -107,7 +109,8 @@ def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None,
             model_class = MODELS[plan.table.key]
             models, stale = _fresh(side, model_class, [*plan.updates, *plan.archives])
             counts["created"] += _create(snapshot, plan, model_class, customer_ids, history, actor)
-            counts["updated"] += _update(snapshot, models, plan, model_class, customer_ids, stale, history, actor)
+            counts["updated"] += _update(snapshot, models, plan, model_class, customer_ids, stale, history, actor,
+                                         editors or {})
             counts["archived"] += _archive(models, plan, model_class, stale, history, actor)
             (store_base or _store_base)(plan, stale)
         if follow is not None:
@@ -176,7 +179,8 @@ def _default(model, model_field):
     return value
 
 
-def _update(snapshot, models: dict[str, Any], plan: Plan, model_class, customer_ids, stale, history, actor) -> int:
+def _update(snapshot, models: dict[str, Any], plan: Plan, model_class, customer_ids, stale, history, actor,
+            editors: dict | None = None) -> int:
     todo = {ref: changes for ref, changes in plan.updates.items() if ref not in stale}
     if not todo:
         return 0
@@ -199,7 +203,7 @@ def _update(snapshot, models: dict[str, Any], plan: Plan, model_class, customer_
                 if getattr(model, name) != was:
                     by_field.setdefault(name, []).append((model.id, getattr(model, name)))
         model.updated_at = now
-        history.extend(Change.rows_for(model, before, model.tracked_values(), actor))
+        history.extend(Change.rows_for(model, before, model.tracked_values(), (editors or {}).get(ref, actor)))
     ids = [models[r].id for r in todo]
     for chunk in _chunks(ids, 200):
         wanted = set(chunk)

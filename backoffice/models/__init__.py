@@ -8,7 +8,7 @@ from .notify import GroupRobot, Notification, NotifyPreference
 from .review import ReviewMonth, ReviewSlice
 from .sheet_connections import SheetBase, SheetConnection
 from .sign_ins import SignIn
-from .sync_state import Conflict, Lease, SheetCompletion, SyncBase, SyncRun
+from .sync_state import Conflict, Lease, SheetCompletion, SheetWrite, SyncBase, SyncRun
 from .tickets import Ticket, TicketCounter, TicketOption
 from .users import LoginAttempt, User
 
@@ -24,8 +24,8 @@ def rules_context(region: str = "CN"):
 ALL_MODELS = [User, SignIn, LoginAttempt, Industry, Tag, Customer, PlaybookStep, CarePlan, Interaction,
               Change, SyncRun, SyncBase, Conflict, Lease, ImportJob, TicketOption, TicketCounter, Ticket,
               GroupRobot, NotifyPreference, Notification, ReviewMonth, ReviewSlice, SheetCompletion,
-              SheetConnection, SheetBase]
+              SheetConnection, SheetBase, SheetWrite]
 
 __all__ = ["ALL_MODELS", "BaseModel", "CarePlan", "Change", "Conflict", "Customer", "GroupRobot", "ImportJob",
-           "Industry", "Interaction", "Lease", "LoginAttempt", "Notification", "NotifyPreference", "PlaybookStep", "ReviewMonth", "ReviewSlice", "SheetBase", "SheetCompletion", "SheetConnection", "SyncBase", "SyncRun", "Tag",
+           "Industry", "Interaction", "Lease", "LoginAttempt", "Notification", "NotifyPreference", "PlaybookStep", "ReviewMonth", "ReviewSlice", "SheetBase", "SheetCompletion", "SheetConnection", "SheetWrite", "SyncBase", "SyncRun", "Tag",
            "Ticket", "TicketCounter", "TicketOption", "TrackedModel", "User", "rules_context", "new_ref", "utcnow"]

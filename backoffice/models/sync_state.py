@@ -87,3 +87,17 @@ class SheetCompletion(BaseModel):
 
     class Meta:
         indexes = ((("plan", "key"), True),)
+
+
+class SheetWrite(BaseModel):
+    """The cells a cycle is about to write, per spreadsheet, kept before the write.
+
+    Sheets has no conditional write: a cell a person types after the cycle's read is overwritten
+    by its write. The person's edit is in the sheet's edit journal; the next cycle finds it there
+    and, with this record of what was written over and the base it replaced, merges it again as
+    the edit it was (sync/journal.py). Kept in the database so a worker killed after its write
+    still leaves the next one what it needs.
+    """
+    key = CharField(max_length=200, primary_key=True)  # the spreadsheet's id (and registered sheet)
+    data = TextField()  # JSON: whether the journal was read, and {tab: {ref: {field: [column, written, base]}}}
+    at = DateTimeField(default=utcnow)

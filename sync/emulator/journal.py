@@ -63,7 +63,7 @@ def _zone(book: Book) -> ZoneInfo:
         return ZoneInfo("Etc/GMT")
 
 
-def _journal_sheet(book: Book) -> Sheet:
+def journal_sheet(book: Book) -> Sheet:
     sheet = book.find(TAB, exact=True)
     if sheet is not None:
         return sheet
@@ -85,7 +85,7 @@ def record(book: Book, sheet: Sheet, r0: int, c0: int, rows: int, cols: int, edi
     stamp = moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     zone = _zone(book)
     id_col = _id_column(sheet)
-    journal = _journal_sheet(book)
+    journal = journal_sheet(book)
     last = max((r for (r, _c) in journal.cells), default=0)
     for offset in range(rows):
         row = r0 + offset

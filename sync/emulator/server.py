@@ -247,8 +247,14 @@ class EmulatorServer:
         )
 
     def set_journal(self, on: bool) -> None:
-        """Switch the edit journal on or off: the product's script installed in every spreadsheet, or not."""
+        """Switch the edit journal on or off: the product's script installed in every spreadsheet, or not.
+
+        Switched on, every spreadsheet gets its `_journal` tab at once, as the script's first
+        edit (the installer's try, docs/sync.md) makes it; switched off, the tab stays, unwritten."""
         self.journal = bool(on)
+        if self.journal:
+            for sid in self.spreadsheet_ids():
+                self.store.mutate(sid, edit_journal.journal_sheet)
 
     def sheet_properties(self, spreadsheet_id: str, title: str) -> dict[str, Any]:
         with self.store.lock:
