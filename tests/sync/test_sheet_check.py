@@ -86,10 +86,11 @@ def test_a_sheet_that_already_has_data_offers_a_dry_run_that_writes_nothing(app,
     assert report.offers_dry_run and report.data_rows["Customers"] == 3
     book.emulator.reset_counts()
     before = book.rows()
-    (customers, plans) = preview(sync_settings)
+    (customers, plans, tickets) = preview(sync_settings)
     assert (customers.rows, customers.create, customers.add_to_sheet, customers.refused) == (3, 2, 1, 2)
     assert any("email" in status for _row, status in customers.examples)
     assert plans.problem == "" and plans.rows == 0
+    assert tickets.problem == "" and tickets.rows == 0
     assert book.rows() == before and Customer.select().count() == 1
     assert set(book.counts()) <= {"spreadsheets.get", "values.batchGet"}  # reads only
     result = _run(app, "--dry-run")
