@@ -140,8 +140,10 @@ def keep_write(settings: dict, sheet_id: int | None, written: dict, before: dict
     if written == before:
         return  # nothing new to keep (a quiet cycle writes no row)
     with db.atomic():
-        SheetWrite.replace(key=_key(settings, sheet_id), data=json.dumps(written, sort_keys=True),
-                           at=clock.now()).execute()
+        data, at = json.dumps(written, sort_keys=True), clock.now()
+        (SheetWrite.insert(key=_key(settings, sheet_id), data=data, at=at)
+         .on_conflict(conflict_target=[SheetWrite.key], update={SheetWrite.data: data, SheetWrite.at: at})
+         .execute())
 
 
 def written_cells(cells: dict[str, dict[int, dict[int, Any]]], refs: dict[str, dict[int, str]],
