@@ -224,3 +224,24 @@ def test_a_sheet_showing_some_columns_syncs_those_and_keeps_the_rest(three, emul
     assert sheet.sync().status == "ok"
     alpha = Customer.get_by_id(rec["alpha"].id)
     assert (alpha.needs, alpha.region, alpha.phone) == ("Typed in the narrow sheet", "East China", "+8613800138000")
+
+
+def test_a_teams_sheet_and_a_regions_sheet_hold_their_customers(three, emulator, sync_settings):
+    book, sheets, rec = three
+    User.update(team="East").where(User.id == rec["rep_a"].id).execute()
+    rec["beta"].region = "North China"
+    rec["beta"].save()
+    made = {}
+    for sid, scope, value in (("team-sheet", "team", "East"), ("region-sheet", "region", "north china")):
+        emulator.create_spreadsheet(sid, id=sid)
+        connection = SheetConnection.create(spreadsheet_id=sid, scope=scope, scope_value=value)
+        layout.init_sheet(gateway.open_cached(gateway.settings_for({**sync_settings["sheet"], "spreadsheet_id": sid})),
+                          tabs(sync_settings), rows=40)
+        made[scope] = RepSheet(emulator, sync_settings, connection)
+        assert made[scope].sync().status == "ok"
+    assert made["team"].ids() == {rec["alpha"].ref}  # rep A is the East team
+    assert made["region"].ids() == {rec["beta"].ref}  # the region matched whatever its case
+    rec["beta"].region = "South China"
+    rec["beta"].save()
+    run = made["region"].sync()
+    assert (run.archived, made["region"].ids()) == (0, set())  # left the region: left the sheet
