@@ -20,7 +20,8 @@ from .sheet_view import SheetView
 
 pytestmark = pytest.mark.slow
 WORKER = [sys.executable, "-c", "from backoffice.cli import cli; cli()", "worker", "--workers", "2"]
-ENQUEUE = [sys.executable, "-c", "import sys; from sync.tasks import sync_cycle; sync_cycle(sys.argv[1])"]
+ENQUEUE = [sys.executable, "-c", "import sys; from backoffice import config; from backoffice.queue import init_queue; "
+           "init_queue(config.load()); from sync.tasks import sync_cycle; sync_cycle(sys.argv[1])"]
 
 
 def _env(settings: dict, queue_url: str, ttl: int) -> dict:
