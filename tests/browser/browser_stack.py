@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import requests
 from playwright.sync_api import expect
@@ -150,8 +151,13 @@ class Stack:
             process.stop()
 
     # -- the sheet ------------------------------------------------------------
-    def sheet_page(self, tab: str = "Customers") -> str:
-        return f"{self.sheet_url}/sheets/{SPREADSHEET_ID}?tab={tab}"
+    def tab(self, table: str = "customer") -> str:
+        """The title `sheet init` gave a table's tab (客户 in a Chinese sheet)."""
+        from sync.tabs import titles
+        return titles(self.settings()["sheet"])[table]
+
+    def sheet_page(self, table: str = "customer") -> str:
+        return f"{self.sheet_url}/sheets/{SPREADSHEET_ID}?tab={quote(self.tab(table))}"
 
     def sheet_values(self, tab: str = "Customers") -> list[list[Any]]:
         answer = requests.get(f"{self.sheet_url}/_emulator/spreadsheets/{SPREADSHEET_ID}/values/{tab}",

@@ -48,8 +48,12 @@ def seed(stack: Stack) -> None:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, browser) -> Iterator[Stack]:
-    """One set of servers per test module, on a fresh instance folder."""
-    stack = Stack(tmp_path_factory.mktemp("browser"))
+    """One set of servers per test module, on a fresh instance folder.
+
+    The panel speaks English (the scenarios read its English words; test_browser_chinese.py
+    walks the Chinese panel); the sheet keeps the product's default language, Chinese, so the
+    sheet scenarios find their columns by field (test_browser_sheet.SheetPage)."""
+    stack = Stack(tmp_path_factory.mktemp("browser"), settings={"app__locale": "en", "sheet__language": "zh_CN"})
     try:
         stack.start_emulator()
         stack.migrate()
