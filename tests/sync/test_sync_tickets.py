@@ -11,7 +11,6 @@ from sync import gateway, layout
 from sync.scope import Scope
 from sync.snapshot import load
 from tests.factories import make_customer
-
 from tests.sync.conftest import SID, TABS
 
 TAB = "Tickets"
