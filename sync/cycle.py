@@ -16,11 +16,23 @@ from backoffice.db import db
 from backoffice.i18n import _, speaking
 from backoffice.models import SyncRun, utcnow
 
-from . import completions, display, followup, formulas, gateway, journal, lease, records, tickets
+from . import (
+    completions,
+    display,
+    followup,
+    formulas,
+    gateway,
+    journal,
+    lease,
+    placing,
+    records,
+    tickets,
+)
 from . import marks as sync_marks
 from . import tabs as sheet_tabs
 from .columns import (
     CUSTOMERS,
+    ID,
     PLANS,
     TABLES,
     TICKETS,
@@ -285,6 +297,16 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
         plan.cells.clear()  # a first push holds every cell twice otherwise
         if rows:
             cells[tab_names[plan.table.key]] = rows
+    # Placed by ID: rows a person moved since the read are found again; those gone wait (sync/placing.py).
+    titles_of = {tab_names[p.table.key]: p for p in outcome.plans if p.marks or tab_names[p.table.key] in cells}
+    placed, left = placing.place(
+        spreadsheet, cells, refs, {t: placing.read_ids(tabs[t].values, column_maps[p.table.key][ID])
+                                   for t, p in titles_of.items()},
+        {t: column_maps[p.table.key][ID] for t, p in titles_of.items()},
+        {t: set(p.marks) for t, p in titles_of.items()})
+    for title, plan in titles_of.items():
+        placing.renumber_marks(plan, placed.get(title))
+    placing.leave(outcome.plans, left, follow)
     marks = {tab_names[p.table.key]: partial(sync_marks.requests, columns=column_maps[p.table.key], marks=p.marks)
              for p in outcome.plans if p.marks}  # only rows whose status changed: a quiet cycle has none
     formats = {tab_names[p.table.key]: display.column_formats(p.table, column_maps[p.table.key])
@@ -299,4 +321,5 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
     outcome.counts = records.apply(snapshot, outcome.plans, settings, now, follow, actor=scope.actor,
                                    store_base=None if scope.sheet_id is None else scope.store_base,
                                    editors=editors)
+    outcome.counts["left"] = len(left)  # rows moved away meanwhile: the next cycle's
     return outcome

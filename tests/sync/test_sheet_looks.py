@@ -113,7 +113,7 @@ def test_a_refused_cell_is_marked_with_its_reason_and_unmarked_once_fixed(book):
     book.emulator.reset_counts()
     run = book.sync()
     assert run.rejected == 1
-    assert book.counts() == {"values.batchGet": 1, "spreadsheets.batchUpdate": 1,
+    assert book.counts() == {"values.batchGet": 2, "spreadsheets.batchUpdate": 1,  # the read, the IDs before the write
                              "values.batchUpdate": 1}  # the tabs' ids were learnt by the first cycle, then kept
     cells = _cells(book, "Customers", row)
     assert _background(cells["Email"]) == marks.MARK and _background(cells["Sync status"]) == marks.MARK
