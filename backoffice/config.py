@@ -65,6 +65,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "timeout_seconds": 30.0,
         "max_retries": 5,
         "requests_per_minute": 60,  # Google's quota per user: the sheets' cycles take turns within it
+        "full_read_minutes": 10,  # a full read this often while the edit journal is live (always when not)
     },
 }
 

@@ -73,6 +73,8 @@ STEPS: list[tuple[int, str, object]] = [
      lambda migrator: [model._schema.create_indexes(safe=True) for model in (Customer, Ticket)]),
     (18, "the cells each sheet's last cycle wrote, for the edit journal",
      lambda migrator: db.create_tables([SheetWrite], safe=True)),
+    (19, "each sync run says how it found the sheet's edit journal",
+     lambda migrator: _add_column(migrator, SyncRun, "journal")),
 ]
 
 LATEST = STEPS[-1][0]

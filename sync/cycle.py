@@ -27,6 +27,7 @@ from . import (
     placing,
     records,
     tickets,
+    watch,
 )
 from . import marks as sync_marks
 from . import tabs as sheet_tabs
@@ -58,6 +59,7 @@ class Outcome:
     plans: list[Plan] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    journal: str | None = None  # how the cycle found the sheet's edit journal (SyncRun.journal)
 
 
 def run_cycle(settings: dict, trigger: str = "schedule", scope: Scope | None = None) -> SyncRun:
@@ -108,6 +110,7 @@ def _finish(run: SyncRun, status: str, error: str | None = None, spreadsheet: An
         run.created = outcome.counts.get("created", 0)
         run.archived = outcome.counts.get("archived", 0)
         run.updated = sum(p.updated for p in outcome.plans)
+        run.journal = outcome.journal
     with db.atomic():
         run.save()
     return run
@@ -210,6 +213,10 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
     # between our read and our write is overwritten; reading the sheet last keeps that window
     # to the merge alone. A record saved in the panel meanwhile is caught by its updated_at.
     # The edit journal rides in the tabs' one batched read when it is there (sync/journal.py).
+    if watch.nothing_new(spreadsheet, settings, scope):
+        outcome.journal = "quiet"  # no journaled edit, no change in the database: nothing more to read
+        return outcome
+    before = watch.begin(spreadsheet, settings, scope)
     read_journal = journal.wanted(spreadsheet, sheet.get("full_read_minutes", 10))
     now = clock.now()  # one instant for the derived fields here and in the commit's care follow-up
     snapshot = scope.load(settings["phone"]["default_region"], now)
@@ -322,4 +329,9 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
                                    store_base=None if scope.sheet_id is None else scope.store_base,
                                    editors=editors)
     outcome.counts["left"] = len(left)  # rows moved away meanwhile: the next cycle's
+    quiet = not (cells or marks or applied or left or outcome.problems or any(
+        p.creates or p.updates or p.archives or p.conflicts for p in outcome.plans))
+    heads = {title: tab.values[0] if tab.values else [] for title, tab in tabs.items() if tab is not None}
+    outcome.journal = watch.remember(spreadsheet, settings, scope, before, heads, quiet,
+                                     watch.missed_edits(outcome.plans, lines), bool(lines))
     return outcome

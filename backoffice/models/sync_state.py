@@ -32,6 +32,9 @@ class SyncRun(BaseModel):
     error = TextField(null=True)
     # Which registered sheet the cycle was for; none: the settings' everyone-sheet.
     sheet = ForeignKeyField(SheetConnection, null=True, on_delete="CASCADE", backref="runs")
+    # The sheet's edit journal as the cycle found it: live | quiet (live, nothing new: only it was
+    # read) | absent (not installed) | missed (a full read found an edit it did not show); none: not run.
+    journal = CharField(max_length=10, null=True)
 
     @classmethod
     def latest(cls):
