@@ -25,6 +25,27 @@ def stopped_run() -> SyncRun | None:
     return latest if latest is not None and latest.status == "stopped" else None
 
 
+JOURNAL_STATES = {
+    "live": _l("live: every edit people make in the sheet is journaled"),
+    "quiet": _l("live: the last cycle found nothing new and read only the journal"),
+    "absent": _l("not installed: every cycle reads the whole sheet (see docs/sync.md to install it)"),
+    "missed": _l("not trusted: a full read found an edit it did not show, so every cycle reads the whole "
+                 "sheet until it shows edits again"),
+}
+
+
+JOURNAL_WORDS = {"live": _l("live"), "quiet": _l("live, nothing new"), "absent": _l("not installed"),
+                 "missed": _l("missed an edit")}
+
+
+def journal_state(sheet_id: int | None = None) -> str | None:
+    """How the last cycle of a sheet found its edit journal, in words (None: no cycle said yet)."""
+    same = SyncRun.sheet.is_null() if sheet_id is None else SyncRun.sheet == sheet_id
+    last = (SyncRun.select(SyncRun.journal).where(same, SyncRun.journal.is_null(False))
+            .order_by(SyncRun.id.desc()).first())
+    return None if last is None else str(JOURNAL_STATES.get(last.journal, last.journal))
+
+
 def sheet_lags() -> list[dict]:
     """Each synced sheet with its last run and its lag: how long since its last good cycle ended.
 
@@ -53,9 +74,10 @@ class SyncRunView(SecureModelView):
     can_create = can_edit = False
     list_template = "admin/sync_runs.html"
     column_list = ("started_at", "finished_at", "sheet", "trigger", "status", "rows_read", "created", "updated",
-                   "archived", "rejected", "conflicts", "api_calls", "error")
-    column_labels = {"sheet": _l("Sheet")}
-    column_formatters = {"sheet": lambda v, c, m, n: str(m.sheet) if m.sheet_id else _("everyone (settings)")}
+                   "archived", "rejected", "conflicts", "api_calls", "journal", "error")
+    column_labels = {"sheet": _l("Sheet"), "journal": _l("Edit journal")}
+    column_formatters = {"sheet": lambda v, c, m, n: str(m.sheet) if m.sheet_id else _("everyone (settings)"),
+                         "journal": lambda v, c, m, n: str(JOURNAL_WORDS.get(m.journal, m.journal or ""))}
     kept_columns = ("trigger", "status")
     column_default_sort = ("started_at", True)
     column_filters = ("status", "trigger")
@@ -64,6 +86,7 @@ class SyncRunView(SecureModelView):
         kwargs.setdefault("stopped_run", stopped_run())
         if template == self.list_template:
             kwargs.setdefault("sheet_lags", sheet_lags())
+            kwargs.setdefault("journal_state", journal_state())
         return super().render(template, **kwargs)
 
     def after_model_change(self, form, model, is_created):

@@ -122,3 +122,18 @@ def test_without_the_journal_every_cycle_reads_the_whole_sheet(book, pinned):
     book.sync()
     run, counts = _cycle(book)
     assert run.journal == "absent" and run.rows_read > 0
+
+
+def test_the_sync_runs_page_says_whether_the_journal_is_live(book, client, auth, pinned):
+    from tests.conftest import make_user
+    make_user()
+    auth.login()
+    make_customer(name="Acme")
+    book.sync()
+    page = client.get("/admin/sync_runs/").get_data(as_text=True)
+    assert 'id="journal-state"' in page and "not installed" in page
+    book.emulator.set_journal(True)  # installed: looked for again within full_read_minutes
+    with _at(10):
+        book.sync()
+    page = client.get("/admin/sync_runs/").get_data(as_text=True)
+    assert "every edit people make in the sheet is journaled" in page
