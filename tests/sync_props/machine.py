@@ -48,6 +48,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.count = 0
         self.names = itertools.count(1)
         self.formula_texts: dict[tuple[str, str], set[str]] = {}  # panel texts starting with "="
+        self.journal = False  # whether the sheet's script journals people's edits
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -91,7 +92,7 @@ class SyncMachine(RuleBasedStateMachine):
             self.forget_sheet_side(ref)
             return
         if during_cycle:
-            self.raced.append((ref, name, shown(cell)))
+            self.raced.append((ref, name, shown(cell), self.journal))
         meant = meaning(name, cell, self.ctx)
         if meant is INVALID:
             self.rejected[(ref, name)] = (shown(cell), self.started)
@@ -125,10 +126,12 @@ class SyncMachine(RuleBasedStateMachine):
 
     # -- setup -----------------------------------------------------------------------------
 
-    @initialize(policy=st.sampled_from(["database", "sheet"]), seeds=st.integers(1, 4))
-    def start(self, policy, seeds):
+    @initialize(policy=st.sampled_from(["database", "sheet"]), seeds=st.integers(1, 4),
+                journal=st.sampled_from([True, True, False]))
+    def start(self, policy, seeds, journal):
         self.settings = self.w.fresh(policy)
         self.ctx = context()
+        self.switch_journal(journal)
         STATS["histories"] += 1
         for _ in range(seeds):
             self.admin_creates(name=f"Seed {next(self.names)}")
@@ -362,6 +365,34 @@ class SyncMachine(RuleBasedStateMachine):
         self.w.emulator.on_request(edit, match="values.batchGet", when="after")
         STATS["mid-cycle staff edits"] += 1
 
+    @rule(on=st.booleans())
+    def journal_switched(self, on):
+        """The sheet's script removed or installed again (its `_journal` tab stays either way)."""
+        self.switch_journal(on)
+        STATS[f"journal switched {'on' if on else 'off'}"] += 1
+
+    def switch_journal(self, on: bool) -> None:
+        self.journal = on
+        self.w.emulator.set_journal(on)
+        # Off, a quick look would not see people's edits until the next full read, minutes away
+        # in a real worker and never within a history: every cycle reads everything instead.
+        self.settings["sheet"]["full_read_minutes"] = 10 if on else 0
+
+    @precondition(lambda self: self.on_sheet())
+    @rule(by=st.sampled_from(["Name", "Region", "ID", "Sync status"]), reverse=st.booleans())
+    def staff_sorts_while_the_cycle_runs(self, by, reverse):
+        """A sort between the cycle's read and its write: its writes are placed by ID."""
+        def sort(server):
+            self.hooked = True
+            with db.connection_context():
+                view = self.view()
+                index = view.column(by)
+                rows = sorted(view.grid[1:], key=lambda r: shown(r[index]) if index < len(r) else "",
+                              reverse=reverse)
+                self.w.write_grid([view.grid[0], *rows], len(view.grid), journal=False)
+        self.w.emulator.on_request(sort, match="values.batchGet", when="after")
+        STATS["mid-cycle staff sorts"] += 1
+
     @precondition(lambda self: self.working())
     @rule(data=st.data(), when=st.sampled_from(["values.batchGet", "values.batchUpdate"]))
     def admin_saves_while_the_cycle_runs(self, data, when):
@@ -445,16 +476,19 @@ class SyncMachine(RuleBasedStateMachine):
         (docs/soak.md, test_found_by_the_histories.py); every other edit is still held to the rules.
         """
         view = self.view()
-        last = {(ref, name): text for ref, name, text in self.raced}  # later typing supersedes
-        for (ref, name), text in last.items():
+        last = {(ref, name): (text, on) for ref, name, text, on in self.raced}  # later typing supersedes
+        for (ref, name), (text, journaled) in last.items():
             if ref in view.first and shown(view.field_cell(view.first[ref], name)) == text:
                 continue
-            for table in (self.latest, self.rejected):
+            # Journaled, an accepted edit is owed by the next cycle (re-applied or logged): it stays
+            # checked. A refused text put back into the read is refused again, but the cell shows
+            # what the cycle wrote: only the row's status names it, so it is not held to rule 4.
+            for table in (self.rejected,) if journaled else (self.latest, self.rejected):
                 entry = table.get((ref, name))
                 epoch = entry.epoch if isinstance(entry, Edit) else entry[1] if entry else None
                 if epoch == cycle:
                     del table[(ref, name)]
-            STATS["mid-cycle edits overwritten by the cycle"] += 1
+            STATS["mid-cycle edits overwritten by the cycle" + (", journaled" if journaled else "")] += 1
         self.raced = []
 
     # -- quiescence ------------------------------------------------------------------------

@@ -156,14 +156,16 @@ class World:
                     grid[r][c] = Formula(formula)
         return grid
 
-    def write_grid(self, rows: list[list[Any]], old_height: int, tab: str = "Customers") -> None:
+    def write_grid(self, rows: list[list[Any]], old_height: int, tab: str = "Customers",
+                   journal: bool = True) -> None:
         """Replace the tab's contents (pasting a whole block), blanking rows that fell off the end.
 
         Cells move with their type, as in a sort: text stays text, a formula stays a formula."""
         width = max((len(r) for r in rows), default=0)
         block = [list(r) + [""] * (width - len(r)) for r in rows]
         block += [[""] * width for _ in range(max(0, old_height - len(rows)))]
-        self.emulator.set_values(self.sid, tab, "A1", block, user_entered=False)
+        # journal=False: a sort, which the sheet's script never sees (a paste it does)
+        self.emulator.set_values(self.sid, tab, "A1", block, user_entered=False, journal=journal)
         for r, row in enumerate(block):
             for c, value in enumerate(row):
                 if isinstance(value, Formula):
