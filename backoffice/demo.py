@@ -10,9 +10,9 @@ from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
-from . import clock, rules
+from . import actors, clock, rules, writer
 from .db import db
-from .models import CarePlan, Change, Customer, Industry, Interaction, Tag, User, new_ref, utcnow
+from .models import CarePlan, Customer, Industry, Interaction, Tag, User, new_ref, utcnow
 from .models.users import PASSWORD_METHOD
 
 REGIONS = ("East China", "North China", "South China", "Central China", "Southwest", "Northeast")
@@ -41,6 +41,7 @@ ZH = {
     "plan_titles": {"call": "电话回访", "product-news": "行业资讯"},
 }
 BATCH = 500
+DEMO = actors.Actor("system", "demo data")
 DEMO_ADMIN = ("admin@example.com", "Ada Admin")
 DEMO_STAFF = (("manager@example.com", "Mia Manager", "manager", True),
               ("rep1@example.com", "Ray Rep", "rep", False),
@@ -216,38 +217,33 @@ def make_demo_data(count: int, seed: int = 7, settings=None, progress=lambda n: 
     for start in range(0, count, BATCH):
         rows = [checked(_customer(rnd, owners, industries, today, settings), customer_rules, names)
                 for _ in range(min(BATCH, count - start))]
-        with db.atomic():
-            Customer.insert_many(rows).execute()
-            saved = list(Customer.select(Customer.id, Customer.ref, Customer.owner, Customer.stage,
-                                         Customer.created_at)
-                         .where(Customer.ref.in_([r["ref"] for r in rows])))
-            plans, touches, history, churn = [], [], [], []
-            for c in saved:
-                history.append({"actor_kind": "system", "actor_label": "demo data", "table": "customer",
-                                "record_id": c.id, "record_ref": c.ref, "action": "create", "at": utcnow()})
-                if c.stage == "lost":  # lost at some day since it was made: the review counts churn from this
-                    lost_at = c.created_at + (utcnow() - c.created_at) * rnd.random()
-                    churn.append({"actor_kind": "system", "actor_label": "demo data", "table": "customer",
-                                  "record_id": c.id, "record_ref": c.ref, "action": "update", "field": "stage",
+        with writer.Batch(DEMO) as batch:
+            batch.insert(Customer, rows)
+            ids = writer.ids_by_ref(Customer, [r["ref"] for r in rows])
+            batch.made(Customer.history_table, ((ids[r["ref"]], r["ref"]) for r in rows))
+            plans, touches, churn = [], [], []
+            for c in rows:
+                pk, owner = ids[c["ref"]], c["owner"]
+                if c["stage"] == "lost":  # lost at some day since it was made: the review counts churn from this
+                    lost_at = c["created_at"] + (utcnow() - c["created_at"]) * rnd.random()
+                    churn.append({"actor_kind": DEMO.kind, "actor_label": DEMO.label, "table": "customer",
+                                  "record_id": pk, "record_ref": c["ref"], "action": "update", "field": "stage",
                                   "old": "deal", "new": "lost", "at": lost_at})
-                action = "call" if c.stage in ("deal", "intent") else "product-news"
-                plans.append({"ref": new_ref("CP"), "customer": c.id, "owner": c.owner_id,
+                action = "call" if c["stage"] in ("deal", "intent") else "product-news"
+                plans.append({"ref": new_ref("CP"), "customer": pk, "owner": owner,
                               "title": plan_titles[action],
                               "action": action, "channel": "phone" if action == "call" else "email",
                               "interval_days": 14 if action == "call" else 30,
                               "next_due": today + dt.timedelta(days=rnd.randint(-10, 20)), "status": "active"})
                 for _ in range(rnd.randint(0, 3)):
-                    touches.append({"customer": c.id, "user": c.owner_id, "channel": "phone",
+                    touches.append({"customer": pk, "user": owner, "channel": "phone",
                                     "at": utcnow() - dt.timedelta(days=rnd.randint(0, 90)),
                                     "summary": rnd.choice(summaries),
                                     "sentiment": rnd.choices(rules.FEEDBACK, weights=(5, 4, 1))[0]})
             plans = [checked(plan, plan_rules, {"owner": names["owner"]}) for plan in plans]
-            CarePlan.insert_many(plans).execute()
-            if touches:
-                Interaction.insert_many(touches).execute()
-            Change.insert_many(history).execute()
-            if churn:
-                Change.insert_many(churn).execute()
+            batch.insert(CarePlan, plans)
+            batch.insert(Interaction, touches)
+            batch.note(churn)
         made["customers"] += len(rows)
         made["plans"] += len(plans)
         made["interactions"] += len(touches)

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from peewee import Case, DateField, DecimalField, IntegerField, Value
+from peewee import DateField, DecimalField, IntegerField
 
 from backoffice import actors
 from backoffice.care.hooks import customers_changed
 from backoffice.db import db
-from backoffice.models import CarePlan, Change, Conflict, Customer, SyncBase, Ticket, utcnow
+from backoffice.models import CarePlan, Conflict, Customer, SyncBase, Ticket, utcnow
 from backoffice.tickets import flow as ticket_flow
+from backoffice.writer import Batch, chunks, insert_dicts
 
 from .columns import CUSTOMERS, PLANS, TICKETS
 from .followup import FollowUp
@@ -21,16 +22,10 @@ from .merge import Conflict as ConflictNote
 from .merge import Plan
 from .snapshot import Side, Snapshot
 
-CHUNK = 400  # rows per statement: far below SQLite's and PostgreSQL's parameter limits
 FOREIGN = {"owner": "owner", "industry": "industry", "customer_ref": "customer", "assignee": "assignee"}
 MODELS = {CUSTOMERS.key: Customer, PLANS.key: CarePlan, TICKETS.key: Ticket}
 # What a ticket's status implies, stamped by the commit as the panel's flow stamps it.
 TICKET_TIMES = ("first_response_at", "resolved_at", "closed_at", "response_due", "resolution_due")
-
-
-def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def log_conflicts(notes: list[tuple[str, ConflictNote]], run_id: int | None) -> int:
@@ -39,15 +34,14 @@ def log_conflicts(notes: list[tuple[str, ConflictNote]], run_id: int | None) -> 
         return 0
     refs = sorted({n.ref for _t, n in notes})
     open_ = set()
-    for chunk in _chunks(refs):
+    for chunk in chunks(refs):
         for c in Conflict.select().where(Conflict.ref.in_(chunk), ~Conflict.resolved):
             open_.add((c.table, c.ref, c.field, c.sheet_value, c.database_value))
     rows = [{"run": run_id, "table": t, "ref": n.ref, "field": n.field, "base_value": n.base,
              "sheet_value": n.sheet, "database_value": n.database, "kept": n.kept}
             for t, n in notes if (t, n.ref, n.field, n.sheet, n.database) not in open_]
     with db.atomic():
-        for chunk in _chunks(rows):
-            Conflict.insert_many(chunk).execute()
+        insert_dicts(Conflict, rows)
     return len(rows)
 
 
@@ -76,7 +70,7 @@ def _fresh(side: Side, model_class, refs: Iterable[str]) -> tuple[dict[str, Any]
     models: dict[str, Any] = {}
     stale = set(wanted.values())  # a record not found again (never expected: none is deleted) waits too
     loaded_at = model_class.updated_at.python_value
-    for chunk in _chunks(list(wanted)):
+    for chunk in chunks(list(wanted)):
         for model in model_class.select().where(model_class.id.in_(chunk)):
             ref = wanted[model.id]
             if model.updated_at == loaded_at(side.stamps[ref]):
@@ -101,22 +95,20 @@ def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None,
     """
     counts = {"created": 0, "updated": 0, "archived": 0}
     actor = actor or actors.SHEET
-    history: list[dict] = []
     customer_ids = dict(snapshot.sides[CUSTOMERS.key].ids)
-    with db.atomic():
+    with Batch(actor) as batch:
         for plan in plans:  # customers first: a new plan may point at a customer made just now
             side = snapshot.sides[plan.table.key]
             model_class = MODELS[plan.table.key]
             models, stale = _fresh(side, model_class, [*plan.updates, *plan.archives])
-            counts["created"] += _create(snapshot, plan, model_class, customer_ids, history, actor)
-            counts["updated"] += _update(snapshot, models, plan, model_class, customer_ids, stale, history, actor,
+            counts["created"] += _create(snapshot, plan, model_class, customer_ids, batch)
+            counts["updated"] += _update(snapshot, models, plan, model_class, customer_ids, stale, batch,
                                          editors or {})
-            counts["archived"] += _archive(models, plan, model_class, stale, history, actor)
+            counts["archived"] += _archive(models, plan, model_class, stale, batch)
             (store_base or _store_base)(plan, stale)
         if follow is not None:
-            _followed(snapshot, follow, customer_ids, history, actor)
-        for chunk in _chunks(history, 200):
-            Change.insert_many(chunk).execute()
+            _followed(snapshot, follow, customer_ids, batch)
+        batch.flush()  # the sheet's edits come before what they make the system derive
         touched = {customer_ids[ref] for plan in plans if plan.table is CUSTOMERS
                    for ref in (*plan.creates, *plan.updates, *plan.archives) if ref in customer_ids}
         if settings is not None and touched:
@@ -124,20 +116,20 @@ def apply(snapshot: Snapshot, plans: list[Plan], settings: dict | None = None,
     return counts
 
 
-def _followed(snapshot, follow: FollowUp, customer_ids, history, actor) -> None:
+def _followed(snapshot, follow: FollowUp, customer_ids, batch: Batch) -> None:
     """The playbook plans the sheet already shows, made under their ids and linked to their steps."""
     if follow.creates:
-        _create(snapshot, Plan(PLANS, creates=follow.creates), CarePlan, customer_ids, history, actor)
+        _create(snapshot, Plan(PLANS, creates=follow.creates), CarePlan, customer_ids, batch)
     by_step: dict[int, list[str]] = {}
     for ref, step in follow.links.items():
         by_step.setdefault(step, []).append(ref)
     for step, refs in by_step.items():
-        for chunk in _chunks(refs):
+        for chunk in chunks(refs):
             CarePlan.update(playbook_step=step).where(CarePlan.ref.in_(chunk),
                                                       CarePlan.playbook_step.is_null()).execute()
 
 
-def _create(snapshot, plan: Plan, model_class, customer_ids, history, actor) -> int:
+def _create(snapshot, plan: Plan, model_class, customer_ids, batch: Batch) -> int:
     if not plan.creates:
         return 0
     now = utcnow()
@@ -153,39 +145,19 @@ def _create(snapshot, plan: Plan, model_class, customer_ids, history, actor) -> 
             model.set_deadlines()
             ticket_flow.stamp(model, now)
         models.append(model)
-    fields = [f for f in model_class._meta.sorted_fields if f.name != "id"]
-    rows = [{f: getattr(m, f.name) if f.name in m.__data__ or f.default is None else _default(m, f)
-             for f in fields} for m in models]
-    for chunk in _chunks(rows, 200):
-        model_class.insert_many(chunk).execute()
-    refs = [m.ref for m in models]
-    ids = {}
-    for chunk in _chunks(refs):
-        ids.update({r.ref: r.id for r in model_class.select(model_class.id, model_class.ref)
-                    .where(model_class.ref.in_(chunk))})
-    for model in models:
-        model.id = ids[model.ref]
-        history.extend(Change.rows_for(model, None, model.tracked_values(), actor))
-        if model_class is Customer:
-            customer_ids[model.ref] = model.id
+    batch.create_records(models)
+    if model_class is Customer:
+        customer_ids.update({model.ref: model.id for model in models})
     return len(models)
 
 
-def _default(model, model_field):
-    value = model.__data__.get(model_field.name)
-    if value is None:
-        value = model_field.default() if callable(model_field.default) else model_field.default
-        model.__data__[model_field.name] = value
-    return value
-
-
-def _update(snapshot, models: dict[str, Any], plan: Plan, model_class, customer_ids, stale, history, actor,
+def _update(snapshot, models: dict[str, Any], plan: Plan, model_class, customer_ids, stale, batch: Batch,
             editors: dict | None = None) -> int:
     todo = {ref: changes for ref, changes in plan.updates.items() if ref not in stale}
     if not todo:
         return 0
     now = utcnow()
-    by_field: dict[str, list[tuple[int, Any]]] = {}
+    values: dict[int, dict[str, Any]] = {}
     for ref, changes in todo.items():
         model = models[ref]
         before = model.tracked_values()
@@ -196,53 +168,30 @@ def _update(snapshot, models: dict[str, Any], plan: Plan, model_class, customer_
                 continue  # the customer's name is shown beside its id, never stored on the plan
             column, value = _python(snapshot, model_class, name, text, customer_ids)
             setattr(model, column, value)
-            by_field.setdefault(column, []).append((model.id, value))
+            values.setdefault(model.id, {})[column] = value
         if times:
             ticket_flow.stamp(model, now, terms)
             for name, was in times.items():
                 if getattr(model, name) != was:
-                    by_field.setdefault(name, []).append((model.id, getattr(model, name)))
+                    values.setdefault(model.id, {})[name] = getattr(model, name)
         model.updated_at = now
-        history.extend(Change.rows_for(model, before, model.tracked_values(), (editors or {}).get(ref, actor)))
-    ids = [models[r].id for r in todo]
-    for chunk in _chunks(ids, 200):
-        wanted = set(chunk)
-        update: dict = {model_class.updated_at: now}
-        for column, pairs in by_field.items():
-            model_field = model_class._meta.fields[column]
-            whens = [(model_class.id == i, Value(v, converter=model_field.db_value, unpack=False))
-                     for i, v in pairs if i in wanted]
-            if whens:
-                update[model_field] = Case(None, whens, model_field)
-        model_class.update(update).where(model_class.id.in_(chunk)).execute()
+        batch.changed(model, before, model.tracked_values(), (editors or {}).get(ref))
+        values.setdefault(model.id, {})  # its updated_at moves even when no stored value does
+    batch.update(model_class, values, now)
     return len(todo)
 
 
-def _archive(models: dict[str, Any], plan: Plan, model_class, stale, history, actor) -> int:
+def _archive(models: dict[str, Any], plan: Plan, model_class, stale, batch: Batch) -> int:
     refs = [r for r in plan.archives if r not in stale]
-    if not refs:
-        return 0
-    now = utcnow()
-    values: dict = {model_class.archived: True, model_class.updated_at: now}
-    if model_class is Customer:
-        values[Customer.archived_at] = now
-    for ref in refs:
-        model = models[ref]
-        before = model.tracked_values()
-        model.archived = True
-        history.extend(Change.rows_for(model, before, model.tracked_values(), actor))
-    ids = [models[r].id for r in refs]
-    for chunk in _chunks(ids):
-        model_class.update(values).where(model_class.id.in_(chunk)).execute()
+    batch.archive(model_class, [models[r] for r in refs])
     return len(refs)
 
 
 def _store_base(plan: Plan, stale: set[str]) -> None:
     changed = {ref: data for ref, data in plan.base.items() if ref not in stale}
     refs = list(changed)
-    for chunk in _chunks(refs):
+    for chunk in chunks(refs):
         SyncBase.delete().where(SyncBase.table == plan.table.key, SyncBase.ref.in_(chunk)).execute()
     rows = [{"table": plan.table.key, "ref": ref, "data": json.dumps(data, sort_keys=True)}
             for ref, data in changed.items() if data is not None]
-    for chunk in _chunks(rows, 1000):
-        SyncBase.insert_many(chunk).execute()
+    insert_dicts(SyncBase, rows)

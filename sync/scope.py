@@ -22,6 +22,7 @@ from backoffice.csvio.cells import mask
 from backoffice.db import db
 from backoffice.i18n import _
 from backoffice.models import SheetBase
+from backoffice.writer import chunks, insert_dicts
 
 from .columns import CUSTOMERS, ID, OK, STATUS, Table, header_map, raw_text
 from .merge import STATUS_LIMIT, Plan, RowNote, TabInput
@@ -29,7 +30,6 @@ from .snapshot import Side, Snapshot
 from .snapshot import load as load_snapshot
 
 CONTACTS = ("phone", "email")
-CHUNK = 400
 
 
 def _same(a: str, b: str) -> bool:
@@ -110,14 +110,13 @@ class Scope:
             raise RuntimeError("the everyone-sheet keeps its base in SyncBase")
         changed = {ref: data for ref, data in plan.base.items() if ref not in stale}
         refs = list(changed)
-        for start in range(0, len(refs), CHUNK):
+        for part in chunks(refs):
             SheetBase.delete().where(SheetBase.sheet == self.sheet_id, SheetBase.table == plan.table.key,
-                                     SheetBase.ref.in_(refs[start:start + CHUNK])).execute()
+                                     SheetBase.ref.in_(part)).execute()
         rows = [{"sheet": self.sheet_id, "table": plan.table.key, "ref": ref,
                  "data": json.dumps(data, sort_keys=True)} for ref, data in changed.items() if data is not None]
         with db.atomic():
-            for start in range(0, len(rows), 1000):
-                SheetBase.insert_many(rows[start:start + 1000]).execute()
+            insert_dicts(SheetBase, rows)
 
     # -- the sheet side -----------------------------------------------------------------
 

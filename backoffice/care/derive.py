@@ -7,10 +7,9 @@ from collections.abc import Iterable
 from peewee import Case, fn
 
 from .. import actors, clock, rules
-from ..db import db
-from ..models import Change, Customer, Interaction, utcnow
+from ..models import Customer, Interaction, utcnow
 from ..models.base import as_text
-from .playbook import CHUNK, _chunks, insert_changes
+from ..writer import Batch
 
 DERIVED = ("tier", "closeness", "churn_risk")
 
@@ -59,7 +58,7 @@ def derive(settings: dict, customer_ids: Iterable[int] | None = None,
     """Recompute the derived fields of working customers (all, or the given ones).
 
     Reads in two aggregate queries plus one pass over customers, then writes one UPDATE per
-    (field, value, chunk) and the history rows in chunks: never a query per customer.
+    (field, value, chunk) and the history rows together: never a query per customer.
     Returns the ids of the customers changed, per field.
     """
     now = now or clock.now()
@@ -74,25 +73,19 @@ def derive(settings: dict, customer_ids: Iterable[int] | None = None,
         customers = customers.where(Customer.id.in_(ids))
     touch_counts, last_touch = touches(now, ids)
     moves: dict[tuple[str, str], list[int]] = {}
-    history = []
-    system = actors.SYSTEM
-    for customer in customers.order_by(Customer.id).iterator():
-        wanted = derived_values(customer, touch_counts.get(customer.id, 0),
-                                last_touch.get(customer.id), settings, now)
-        before = {name: getattr(customer, name) for name in DERIVED}
-        if before == wanted:
-            continue
-        for name in DERIVED:
-            if before[name] != wanted[name]:
-                moves.setdefault((name, wanted[name]), []).append(customer.id)
-        history.extend(Change.rows_for(customer, {k: as_text(v) for k, v in before.items()},
-                                       wanted, system))
     changed = {}
-    with db.atomic():
+    with Batch(actors.SYSTEM) as batch:
+        for customer in customers.order_by(Customer.id).iterator():
+            wanted = derived_values(customer, touch_counts.get(customer.id, 0),
+                                    last_touch.get(customer.id), settings, now)
+            before = {name: getattr(customer, name) for name in DERIVED}
+            if before == wanted:
+                continue
+            for name in DERIVED:
+                if before[name] != wanted[name]:
+                    moves.setdefault((name, wanted[name]), []).append(customer.id)
+            batch.changed(customer, {k: as_text(v) for k, v in before.items()}, wanted)
         for (name, value), ids in moves.items():
-            for part in _chunks(ids, CHUNK):
-                Customer.update({getattr(Customer, name): value, Customer.updated_at: utcnow()}).where(
-                    Customer.id.in_(part)).execute()
+            batch.set(Customer, {name: value, "updated_at": utcnow()}, ids)
             changed.setdefault(name, []).extend(ids)
-        insert_changes(history)
     return changed

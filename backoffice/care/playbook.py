@@ -7,40 +7,9 @@ from collections.abc import Callable, Iterable
 from peewee import JOIN
 
 from .. import actors, clock
-from ..bulk import fresh_refs, ids_by_ref, insert_rows
-from ..db import db
-from ..models import CarePlan, Change, Customer, PlaybookStep, User, utcnow
+from ..models import CarePlan, Customer, PlaybookStep, User, utcnow
 from ..models.base import as_text
-
-CHUNK = 500  # ids per IN (...) clause: well under every database's parameter limit
-
-
-def _chunks(items: list, size: int = CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-CHANGE_FIELDS = ("at", "actor_kind", "actor_label", "user", "table", "record_id", "record_ref",
-                 "action", "field", "old", "new")
-
-
-def insert_changes(rows: list[dict]) -> None:
-    """History rows in bulk (one prepared statement; see backoffice.bulk)."""
-    insert_rows(Change, list(CHANGE_FIELDS), [tuple(r[name] for name in CHANGE_FIELDS) for r in rows])
-
-
-def insert_created(table: str, made: Iterable[tuple[int, str]], actor) -> None:
-    """The history rows of `created` for (id, ref) pairs, without building a model per record."""
-    at = utcnow()
-    insert_rows(Change, list(CHANGE_FIELDS), [(at, actor.kind, actor.label, actor.user_id, table, pk, ref,
-                                               "create", None, None, None) for pk, ref in made])
-
-
-def created(record, actor) -> dict:
-    """One history row for a record made in bulk: its values are the record itself, so the
-    row says who made it and when; later edits are recorded field by field."""
-    (row,) = Change.rows_for(record, None, {"ref": getattr(record, "ref", None)}, actor)
-    return {**row, "field": None, "new": None}
+from ..writer import Batch, chunks
 
 
 def wanted_steps(customer, steps: list[PlaybookStep]) -> set[int]:
@@ -88,12 +57,13 @@ def for_new_customers(customers: list[tuple[int, str, str, int | None]], actor: 
     steps, lead = _active_steps()
     by_id = {s.id: s for s in steps}
     made = 0
-    for part in _chunks(customers, 2000):  # bounded memory, and a progress report per chunk
-        rows = [_plan_row(pk, owner, by_id[step_id], lead, today)
-                for pk, tier, stage, owner in part for step_id in sorted(steps_for(tier, stage, steps))]
-        _create(rows, actor)
-        made += len(rows)
-        progress(len(part))
+    with Batch(actor) as batch:
+        for part in chunks(customers, 2000):  # bounded memory, and a progress report per chunk
+            rows = [_plan_row(pk, owner, by_id[step_id], lead, today)
+                    for pk, tier, stage, owner in part for step_id in sorted(steps_for(tier, stage, steps))]
+            batch.create(CarePlan, rows, "CP")
+            made += len(rows)
+            progress(len(part))
     return made
 
 
@@ -109,13 +79,13 @@ def evaluate(customer_ids: Iterable[int], today: dt.date | None = None,
     steps, lead = _active_steps()
     by_id = {s.id: s for s in steps}
     counts = {"created": 0, "retired": 0}
-    for ids in _chunks(sorted(set(customer_ids))):
+    for ids in chunks(sorted(set(customer_ids))):
         customers = list(Customer.select(Customer.id, Customer.tier, Customer.stage,
                                          Customer.archived, Customer.owner)
                          .where(Customer.id.in_(ids)))
         existing: dict[int, dict[int, CarePlan]] = {}
         for plan in (CarePlan.select(CarePlan.id, CarePlan.ref, CarePlan.customer,
-                                     CarePlan.playbook_step, CarePlan.status)
+                                     CarePlan.playbook_step, CarePlan.status, CarePlan.archived)
                      .where(CarePlan.customer.in_(ids), CarePlan.playbook_step.is_null(False),
                             ~CarePlan.archived)):
             existing.setdefault(plan.customer_id, {})[plan.playbook_step_id] = plan
@@ -126,9 +96,10 @@ def evaluate(customer_ids: Iterable[int], today: dt.date | None = None,
             new_rows.extend(_plan_row(customer.id, customer.owner_id, by_id[step_id], lead, today)
                             for step_id in sorted(wanted - have.keys()))
             retire.extend(plan for step_id, plan in have.items() if step_id not in wanted)
-        with db.atomic():
-            _create(new_rows, actor)
-            _retire(retire, actor)
+        with Batch(actor) as batch:
+            batch.create(CarePlan, new_rows, "CP")
+            # Retired plans are closed and archived, never deleted: their history stays readable.
+            batch.archive(CarePlan, retire, also={"status": "done"})
         counts["created"] += len(new_rows)
         counts["retired"] += len(retire)
     return counts
@@ -144,7 +115,7 @@ def follow_owners(customer_ids: Iterable[int], actor: actors.Actor | None = None
     actor = actor or actors.current()
     holder = User.alias()
     moved = 0
-    for ids in _chunks(sorted(set(customer_ids))):
+    for ids in chunks(sorted(set(customer_ids))):
         plans = list(CarePlan.select(CarePlan.id, CarePlan.ref, CarePlan.owner, Customer.owner.alias("new_owner"))
                      .join(Customer).switch(CarePlan)
                      .join(holder, JOIN.LEFT_OUTER, on=(CarePlan.owner == holder.id))
@@ -158,33 +129,11 @@ def follow_owners(customer_ids: Iterable[int], actor: actors.Actor | None = None
         for plan in plans:
             by_owner.setdefault(plan.new_owner, []).append(plan.id)
         now = utcnow()
-        with db.atomic():
+        with Batch(actor) as batch:
             for owner, plan_ids in by_owner.items():
-                CarePlan.update(owner=owner, updated_at=now).where(CarePlan.id.in_(plan_ids)).execute()
-            insert_changes([row for plan in plans for row in Change.rows_for(
-                plan, {"owner": as_text(plan.owner_id)}, {"owner": as_text(plan.new_owner)}, actor)])
+                batch.set(CarePlan, {"owner": owner, "updated_at": now}, plan_ids)
+            for plan in plans:
+                batch.changed(plan, {"owner": as_text(plan.owner_id)}, {"owner": as_text(plan.new_owner)})
         moved += len(plans)
     return moved
 
-
-def _create(rows: list[dict], actor) -> None:
-    if not rows:
-        return
-    names = list(rows[0])
-    refs = fresh_refs(CarePlan, "CP", len(rows))
-    insert_rows(CarePlan, ["ref", *names], [(ref, *(r[n] for n in names)) for ref, r in zip(refs, rows, strict=True)])
-    made = ids_by_ref(CarePlan, refs)
-    insert_created(CarePlan.history_table, ((made[ref], ref) for ref in refs), actor)
-
-
-def _retire(plans: list[CarePlan], actor) -> None:
-    """Retired plans are closed and archived, never deleted: their history stays readable."""
-    if not plans:
-        return
-    CarePlan.update(status="done", archived=True, updated_at=utcnow()).where(
-        CarePlan.id.in_([p.id for p in plans])).execute()
-    history = []
-    for plan in plans:
-        history.extend(Change.rows_for(plan, {"status": plan.status, "archived": "no"},
-                                       {"status": "done", "archived": "yes"}, actor))
-    insert_changes(history)

@@ -5,14 +5,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import actors, rules
-from ..bulk import fresh_refs, ids_by_ref, insert_rows
 from ..care import playbook
-from ..care.playbook import insert_created
-from ..db import db
 from ..models import Customer, Industry, User, rules_context
+from ..writer import Batch, chunks
 from .reading import IMPORTABLE, BadFile, rows
 
-CHUNK = 1000  # rows per INSERT and per IN (...) lookup: well under every parameter limit
+CHUNK = 1000  # rows per INSERT: one progress step each
 SHOWN_PROBLEMS = 50
 
 
@@ -51,8 +49,7 @@ def _in_database(good: list[tuple[int, dict]]) -> dict[tuple[str, str], str]:
     columns = (Customer.ref, Customer.name, Customer.credit_code, Customer.email, Customer.phone)
     for what, values, column in (("credit code", codes, Customer.credit_code),
                                  ("email", emails, Customer.email), ("phone", phones, Customer.phone)):
-        for start in range(0, len(values), CHUNK):
-            part = values[start:start + CHUNK]
+        for part in chunks(values):
             for c in Customer.select(*columns).where(column.in_(part)):
                 label = f"{c.ref} ({c.name})"
                 if what == "credit code":
@@ -132,19 +129,14 @@ def import_rows(checked: Checked, settings: dict, actor: actors.Actor,
     industries = {i.name: i.id for i in Industry.select(Industry.id, Industry.name)}
     owners = {u.email: u.id for u in User.select(User.id, User.email)}
     ids, new = [], []
-    with db.atomic():
-        for start in range(0, len(checked.good), CHUNK):
-            part = [_model_row(v, industries, owners, settings["tiers"])
-                    for _, v in checked.good[start:start + CHUNK]]
-            for row, ref in zip(part, fresh_refs(Customer, "CU", len(part)), strict=True):
-                row["ref"] = ref
-            names = list(part[0])
-            insert_rows(Customer, names, [tuple(r[n] for n in names) for r in part])
-            made = ids_by_ref(Customer, [r["ref"] for r in part])
-            ids.extend(made[r["ref"]] for r in part)
-            new.extend((made[r["ref"]], r["tier"], r["stage"], r["owner"]) for r in part)
-            insert_created(Customer.history_table, ((made[r["ref"]], r["ref"]) for r in part), actor)
+    with Batch(actor) as batch:
+        for good in chunks(checked.good, CHUNK):
+            part = [_model_row(v, industries, owners, settings["tiers"]) for _, v in good]
+            made = batch.create(Customer, part, "CU")
+            ids.extend(pk for pk, _ref in made)
+            new.extend((pk, r["tier"], r["stage"], r["owner"]) for (pk, _ref), r in zip(made, part, strict=True))
             progress(len(part))
         # The new customers get their tier and stage plans in the same transaction.
+        batch.flush()
         playbook.for_new_customers(new, actor, progress=progress)
     return ids
