@@ -92,12 +92,19 @@ def known_titles(spreadsheet, refresh: bool = False) -> dict[str, int]:
 
 def read_also(spreadsheet, title: str) -> None:
     """Add `title` to the next read_tabs of this spreadsheet: the edit journal rides in the tabs' read."""
-    _also.setdefault(spreadsheet, []).append(title)
+    also = _also.setdefault(spreadsheet, [])
+    if title not in also:
+        also.append(title)
+
+
+def done_also(spreadsheet) -> None:
+    """The tabs read_also added have been read: the next read is the tabs' alone."""
+    _also.pop(spreadsheet, None)
 
 
 def read_tabs(spreadsheet, wanted: list[str]) -> dict[str, TabValues | None]:
     """Every tab in one values.batchGet; a missing tab is None (found with one extra metadata read)."""
-    also = _also.pop(spreadsheet, [])
+    also = _also.get(spreadsheet, [])  # kept for a second read (tabs under other titles): taken by done_also
     wanted = list(wanted) + [t for t in also if t not in wanted]
     try:
         reply = spreadsheet.values_batch_get([a1_tab(t) for t in wanted], params=READ_PARAMS)

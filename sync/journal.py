@@ -83,6 +83,7 @@ def wanted(spreadsheet, full_read_minutes: float) -> bool:
 
 def take(spreadsheet, tabs: dict, read: bool) -> tuple[list[Line], int]:
     """The journal's lines out of the cycle's read (removed from `tabs`), and how many rows to trim."""
+    gateway.done_also(spreadsheet)
     if not read:
         return [], 0
     tab = tabs.pop(TAB, None)
