@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from .display import MONEY_FIELDS
 from .i18n import _, current_locale
 from .models import CarePlan, Change, Industry, Interaction, Ticket, User
 
@@ -72,7 +73,7 @@ def _value(name: str, value: str | None, names: dict) -> str:
         return "—"
     if (name, value) in names:
         return names[(name, value)]
-    if name in ("annual_purchase", "annual_revenue"):
+    if name in MONEY_FIELDS:
         return money(value)
     from .admin.labels import ENUM_COLUMNS, shown
     if name in ENUM_COLUMNS:

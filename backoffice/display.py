@@ -8,7 +8,9 @@ from decimal import Decimal, InvalidOperation
 import phonenumbers
 from babel.numbers import format_currency
 
-MONEY_FIELDS = frozenset({"annual_purchase", "annual_revenue"})
+from . import schema
+
+MONEY_FIELDS = schema.CUSTOMERS.of_kind("money")
 
 
 def money(value) -> str:

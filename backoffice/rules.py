@@ -321,33 +321,10 @@ def customer_problems(values: Mapping[str, object]) -> dict[str, str]:
 
 
 def customer_rules(ctx: Context) -> dict[str, Rule]:
-    # Labels are read in the language being spoken: the sheet's, or the person's in the panel.
-    return {
-        "name": Rule(_("name"), text, required=True),
-        "kind": Rule(_("kind"), lambda v: choice(v, KINDS, "kind")),
-        "credit_code": Rule(_("credit code"), credit_code),
-        "industry": Rule(_("industry"), lambda v: choice(v, ctx.industries, "industry")),
-        "region": Rule(_("region"), lambda v: text(v, max_length=100)),
-        "source": Rule(_("source"), lambda v: choice(v, SOURCES, "source")),
-        "contact_name": Rule(_("contact"), lambda v: text(v, max_length=100)),
-        "contact_title": Rule(_("contact title"), lambda v: text(v, max_length=100)),
-        "phone": Rule(_("phone"), lambda v: phone(v, ctx.region)),
-        "email": Rule(_("email"), email),
-        "address": Rule(_("address"), lambda v: text(v, max_length=500)),
-        "employees": Rule(_("employees"), count),
-        "annual_revenue": Rule(_("annual revenue"), money),
-        "annual_purchase": Rule(_("annual purchase"), money),
-        "stage": Rule(_("stage"), lambda v: choice(v, STAGES, "stage"), required=True),
-        "churn_risk": Rule(_("churn risk"), lambda v: choice(v, CHURN_RISKS, "churn_risk")),
-        "tags": Rule(_("tags"), lambda v: names_list(v, ctx.tags, "tag")),
-        "owner": Rule(_("owner"), lambda v: _owner(v, ctx.owners)),
-        "first_contact": Rule(_("first contact"), date),
-        "cooperation_since": Rule(_("cooperation since"), date),
-        "needs": Rule(_("needs"), lambda v: text(v, max_length=5000)),
-        "birthday": Rule(_("birthday"), date),
-        "anniversary": Rule(_("anniversary"), date),
-        "verified_at": Rule(_("verified on"), date),
-    }
+    """Each customer field's rule, as backoffice.schema declares the fields; labels are read in
+    the language being spoken (the sheet's, or the person's in the panel)."""
+    from .schema import CUSTOMERS  # the schema names these rules per field: it imports this module
+    return CUSTOMERS.rules(ctx)
 
 
 def plan_rules(ctx: Context) -> dict[str, Rule]:
@@ -359,7 +336,7 @@ def plan_rules(ctx: Context) -> dict[str, Rule]:
         "next_due": Rule(_("next due"), date, required=True),
         "last_done": Rule(_("last done"), date),
         "status": Rule(_("status"), lambda v: choice(v, PLAN_STATUSES, "plan_status"), required=True),
-        "owner": Rule(_("owner"), lambda v: _owner(v, ctx.owners)),
+        "owner": Rule(_("owner"), lambda v: owner_login(v, ctx.owners)),
         "notes": Rule(_("notes"), lambda v: text(v, max_length=5000)),
     }
 
@@ -396,7 +373,7 @@ def completion_rules(ctx: Context, today: dt.date | None = None) -> dict[str, Ru
     }
 
 
-def _owner(value, owners: frozenset[str]) -> str | None:
+def owner_login(value, owners: frozenset[str]) -> str | None:
     login = text(value, max_length=254)
     if login is None:
         return None
@@ -483,7 +460,7 @@ def ticket_rules(ctx: Context) -> dict[str, Rule]:
         "category": Rule(_("category"), lambda v: worded_choice(v, words.categories, words.zh), required=True),
         "priority": Rule(_("priority"), lambda v: worded_choice(v, words.priorities, words.zh), required=True),
         "department": Rule(_("department"), lambda v: worded_choice(v, words.departments, words.zh)),
-        "assignee": Rule(_("assignee"), lambda v: _owner(v, ctx.owners)),
+        "assignee": Rule(_("assignee"), lambda v: owner_login(v, ctx.owners)),
         "channel": Rule(_("channel"), lambda v: worded_choice(v, CHANNELS, words.zh)),
         "status": Rule(_("status"), lambda v: worded_choice(v, TICKET_STATUSES, words.zh), required=True),
         "resolution": Rule(_("resolution"), lambda v: text(v, max_length=5000)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # domain -> key -> (the Chinese word, other Chinese words people type for it)
 ZH: dict[str, dict[str, tuple[str, ...]]] = {
@@ -88,25 +89,12 @@ def labels(domain: str, options: Iterable[str], locale: str = "en") -> list[str]
     return [label(domain, o, locale) for o in options]
 
 
-# field -> its Chinese column headers (the first is what downloads and `sheet init` write);
-# a CSV file or sheet may use any of them, or the English field name. The one declaration of
-# the Chinese headers: the sheet's columns (sync) read theirs from here too.
+# field -> its Chinese column headers (the first is what downloads and `sheet init` write) of
+# the fields backoffice.schema does not declare (it declares a customer's own); a CSV file or
+# sheet may use any of them, or the English field name. The sheet's columns read theirs from here.
 HEADERS_ZH: dict[str, tuple[str, ...]] = {
-    "ref": ("编号", "ID号"), "sync_status": ("同步状态", "状态说明"), "name": ("客户名称", "公司名称"), "kind": ("客户类型", "类型"),
-    "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码"), "industry": ("所属行业", "行业"),
-    "region": ("所属区域", "区域", "地区"), "source": ("客户来源", "来源"),
-    "contact_name": ("联系人", "联系人姓名"), "contact_title": ("联系人职位", "职位"),
-    "phone": ("联系电话", "电话", "手机", "手机号"), "email": ("电子邮箱", "邮箱"),
-    "address": ("地址", "联系地址"), "employees": ("员工人数", "企业规模"),
-    "annual_revenue": ("年营收(元)", "年营收"),
-    "annual_purchase": ("近12个月采购额(元)", "近12个月采购额", "年采购额", "采购额"),
-    "stage": ("合作阶段", "阶段", "客户阶段"), "tier": ("客户价值层级", "价值层级", "层级"),
-    "tier_override": ("层级调整",), "tier_override_reason": ("层级调整原因",),
-    "closeness": ("关系紧密度", "紧密度"), "churn_risk": ("风险等级", "流失风险"),
-    "tags": ("核心标签", "标签"), "owner": ("负责人", "销售代表"),
-    "first_contact": ("首次接触时间", "首次接触"), "cooperation_since": ("合作起始时间", "合作起始"),
-    "needs": ("客户需求", "需求"), "birthday": ("生日",), "anniversary": ("周年纪念日", "周年庆"),
-    "verified_at": ("最近核实日期", "核实日期"), "archived": ("已归档",), "updated_at": ("更新时间",),
+    "ref": ("编号", "ID号"), "sync_status": ("同步状态", "状态说明"), "archived": ("已归档",),
+    "updated_at": ("更新时间",),
     "customer": ("客户",), "customer_ref": ("客户编号",), "title": ("计划名称", "计划"),
     "action": ("维护方式", "方式"), "channel": ("沟通渠道", "渠道"), "interval_days": ("周期(天)", "周期"),
     "next_due": ("下次到期", "到期日"), "last_done": ("上次完成",), "status": ("状态",),
@@ -115,6 +103,18 @@ HEADERS_ZH: dict[str, tuple[str, ...]] = {
     "responded_at": ("响应时间",), "who": ("操作人",), "record": ("记录编号",), "field": ("字段",),
     "old": ("原值",), "new": ("新值",), "done_on": ("完成日期",), "outcome": ("完成情况",),
 }
+
+
+@lru_cache(maxsize=1)
+def _headers_zh() -> dict[str, tuple[str, ...]]:
+    """Every field's Chinese headers: the schema's declared fields', then the rest."""
+    from .schema import RECORDS  # the schema's rules use this module's words: it imports it
+    declared: dict[str, tuple[str, ...]] = {}
+    for record in RECORDS:
+        for name, zh in record.headers_zh.items():
+            declared.setdefault(name, zh)
+    return {**declared, **HEADERS_ZH}
+
 
 # Where a field of one record reads otherwise than the same field of another (a ticket's title
 # is not a plan's): record (the history's table name) -> field -> its Chinese headers.
@@ -136,20 +136,20 @@ TABS_ZH: dict[str, tuple[str, ...]] = {
 
 def headers_zh(field: str, record: str | None = None) -> tuple[str, ...]:
     """The Chinese headers of `field` in `record`'s tab or file (the first is the one written)."""
-    return HEADERS_ZH_OF.get(record or "", {}).get(field) or HEADERS_ZH.get(field, ())
+    return HEADERS_ZH_OF.get(record or "", {}).get(field) or _headers_zh().get(field, ())
 
 
 def header(field: str, locale: str = "en") -> str:
     """A download's column header: the field name, or its Chinese header."""
-    if locale == "zh_CN" and field in HEADERS_ZH:
-        return HEADERS_ZH[field][0]
+    if locale == "zh_CN" and field in _headers_zh():
+        return _headers_zh()[field][0]
     return field
 
 
 def field_for_header(text: str) -> str | None:
     """The field a Chinese header names (full-width brackets and spacing ignored)."""
     wanted = squeeze(text)
-    for field, names in HEADERS_ZH.items():
+    for field, names in _headers_zh().items():
         if any(squeeze(n) == wanted for n in names):
             return field
     return None

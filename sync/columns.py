@@ -1,7 +1,6 @@
 """What each synced tab holds: its columns, their headers and aliases, and how a cell becomes a value."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -10,10 +9,11 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from backoffice import clock, rules, words
+from backoffice import clock, rules, schema, words
 from backoffice.i18n import _, current_locale
 from backoffice.models import TicketCounter
 from backoffice.models.base import REF_ALPHABET, new_ref
+from backoffice.values import as_text  # a clean value as the sync compares and stores it
 
 ID, STATUS = "ref", "sync_status"  # the two columns only the sync writes
 OK = "ok"  # starts a saved row's notice ("ok - …"; a clean row's status is empty); a Chinese sheet shows OK_ZH
@@ -102,41 +102,21 @@ def _worded(column: Column, record: str) -> Column:
     return column if not zh or column.zh == zh else replace(column, zh=zh)
 
 
+def _from_field(declared: schema.Field) -> Column:
+    """The sheet's column of a field backoffice.schema declares."""
+    return Column(declared.name, declared.header, declared.aliases, kind=declared.sheet_kind,
+                  options=declared.options if declared.kind == "choice" else (),
+                  read_only=declared.derived, domain=declared.domain, many=declared.many)
+
+
 def _choice(name: str, header: str, options: tuple[str, ...], domain: str, **kw: Any) -> Column:
     return Column(name, header, kind="choice", options=options, domain=domain, **kw)
 
 
 CUSTOMERS = Table(
     key="customer", tab_setting="customers_tab", prefix="CU", noun="customer",
-    columns=(
-        Column("name", "Name", ("customer", "customer name", "company")),
-        _choice("kind", "Kind", rules.KINDS, "kind", aliases=("type",)),
-        Column("credit_code", "Credit code", ("unified social credit code", "uscc")),
-        Column("industry", "Industry", domain="industry"),
-        Column("region", "Region"),
-        _choice("source", "Source", rules.SOURCES, "source"),
-        Column("contact_name", "Contact", ("contact name", "key contact")),
-        Column("contact_title", "Contact title", ("title", "role")),
-        Column("phone", "Phone", ("telephone", "mobile", "phone number"), kind="phone"),
-        Column("email", "Email", ("e-mail", "email address", "mail")),
-        Column("address", "Address"),
-        Column("employees", "Employees", ("staff",), kind="number"),
-        Column("annual_revenue", "Annual revenue", ("revenue",), kind="money"),
-        Column("annual_purchase", "Annual purchase", ("purchases",), kind="money"),
-        _choice("stage", "Stage", rules.STAGES, "stage"),
-        _choice("tier", "Tier", rules.TIERS, "tier", read_only=True),
-        _choice("closeness", "Closeness", rules.CLOSENESS, "closeness", read_only=True),
-        _choice("churn_risk", "Churn risk", rules.CHURN_RISKS, "churn_risk", aliases=("risk",)),
-        Column("tags", "Tags", domain="tag", many=True),
-        Column("owner", "Owner", ("owner login", "owner email", "sales rep")),
-        Column("first_contact", "First contact", kind="date"),
-        Column("cooperation_since", "Cooperation since", kind="date"),
-        Column("needs", "Needs"),
-        Column("birthday", "Birthday", kind="date"),
-        Column("anniversary", "Anniversary", kind="date"),
-        Column("verified_at", "Verified on", ("verified", "verified at"), kind="date"),
-    ),
-    rules=rules.customer_rules,
+    columns=tuple(map(_from_field, schema.CUSTOMERS.sheet_fields)),
+    rules=schema.CUSTOMERS.rules,
     empty_means={"kind": "company", "churn_risk": "low", "annual_purchase": "0.00"},
     create_defaults={"stage": "potential"},
     names=("name",),
@@ -244,19 +224,6 @@ def column_letters(index: int) -> str:
 
 
 # -- values -----------------------------------------------------------------------
-
-def as_text(value: Any) -> str:
-    """A clean value as the sync compares and stores it: one canonical text, "" for nothing."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value)
-
 
 def raw_text(value: Any) -> str:
     """A cell exactly as read, as text (numbers without a spurious ".0")."""

@@ -9,7 +9,7 @@ from flask_login import current_user
 from peewee import JOIN
 from wtforms import ValidationError
 
-from .. import rules
+from .. import rules, schema
 from ..csvio import columns as export_columns
 from ..i18n import _, _l, word
 from ..models import CarePlan, Change, Customer, Industry, Interaction, Tag, User
@@ -41,36 +41,24 @@ def owner_search(like):
     return Customer.owner.in_(owners)
 
 
-RULE_FIELDS = {
-    "name": {}, "credit_code": {}, "region": {}, "contact_name": {}, "contact_title": {},
-    "phone": {"description": _l("Typed as 138 0013 8000 or +86 138-0013-8000; checked and kept in one form")},
-    "email": {}, "address": {}, "employees": {}, "annual_revenue": {}, "annual_purchase": {},
-    "tags": {"description": _l("Comma-separated, e.g. %(tags)s", tags=LazyString(
-        lambda: ", ".join(word("tag", tag) for tag in rules.DEFAULT_TAGS[:3])))},
-    "needs": {"long": True}, "first_contact": {"date": True}, "cooperation_since": {"date": True},
-    "birthday": {"date": True}, "anniversary": {"date": True}, "verified_at": {"date": True},
-}
+# The form's fields checked by the rules (the dropdowns are the model's own), as the schema says.
+RULE_FIELDS = {f.name: {"date": f.form == "date", "long": f.form == "long", "description": f.hint}
+               for f in schema.CUSTOMERS.rule_fields}
 MANAGER_ONLY_FIELDS = ("owner", "tier_override", "tier_override_reason")
 
 
 class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
     export_columns, export_name = export_columns.CUSTOMERS, "customers"
     import_endpoint = "customer_import.index"
-    column_list = ("ref", "name", "owner", "tier", "stage", "industry", "region", "closeness",
-                   "churn_risk", "phone", "email", "annual_purchase", "updated_at")
-
-    column_sortable_list = ("ref", "name", ("owner", User.email), "tier", "stage",
-                            ("industry", Industry.name), "region", "closeness", "churn_risk",
-                            "annual_purchase", "updated_at")
+    column_list = schema.CUSTOMERS.listed
+    # owner and industry sort by the joined name people read
+    column_sortable_list = tuple((n, export_columns.CUSTOMER_JOINED[n]) if n in export_columns.CUSTOMER_JOINED
+                                 else n for n in schema.CUSTOMERS.sortable)
     column_default_sort = ("updated_at", True)
     column_searchable_list = (Customer.name, Customer.contact_name, Customer.phone,
                               Customer.email, Customer.credit_code, Customer.ref)
     column_details_exclude_list = ("id",)
-    form_columns = ("name", "kind", "credit_code", "industry", "region", "source", "contact_name",
-                    "contact_title", "phone", "email", "address", "employees", "annual_revenue",
-                    "annual_purchase", "stage", "tier_override", "tier_override_reason",
-                    "churn_risk", "tags", "owner", "first_contact", "cooperation_since", "needs",
-                    "birthday", "anniversary", "verified_at")
+    form_columns = schema.CUSTOMERS.form_columns
     column_formatters = {"owner": lambda v, c, m, n: m.owner.email if m.owner_id else "",
                          "industry": lambda v, c, m, n: word("industry", m.industry.name) if m.industry_id else ""}
     details_template = "admin/customer_details.html"

@@ -10,23 +10,13 @@ from __future__ import annotations
 from flask_babel.speaklater import LazyString
 from wtforms.fields.core import UnboundField
 
-from .. import display
+from .. import display, schema
 from ..i18n import _l, gettext, speaking, word
 
 # field name -> its words, for every column and form field of the panel's lists
 FIELD_LABELS = {
-    "ref": _l("ID"), "name": _l("Name"), "kind": _l("Kind"), "credit_code": _l("Credit code"),
-    "industry": _l("Industry"), "region": _l("Region"), "source": _l("Source"),
-    "contact_name": _l("Contact"), "contact_title": _l("Contact title"), "phone": _l("Phone"),
-    "email": _l("Email"), "address": _l("Address"), "employees": _l("Employees"),
-    "annual_revenue": _l("Annual revenue"), "annual_purchase": _l("Annual purchase"),
-    "stage": _l("Stage"), "tier": _l("Tier"), "tier_override": _l("Tier set by a manager"),
-    "tier_override_reason": _l("Reason for the tier"), "closeness": _l("Closeness"),
-    "churn_risk": _l("Churn risk"), "tags": _l("Tags"), "owner": _l("Owner"),
-    "first_contact": _l("First contact"), "cooperation_since": _l("Cooperation since"),
-    "needs": _l("Needs"), "birthday": _l("Birthday"), "anniversary": _l("Anniversary"),
-    "verified_at": _l("Verified on"), "archived": _l("Archived"), "archived_at": _l("Archived on"),
-    "updated_at": _l("Updated"), "created_at": _l("Created"), "customer": _l("Customer"),
+    **schema.CUSTOMERS.labels,  # a customer's fields: declared with their rules and headers
+    "archived_at": _l("Archived on"), "created_at": _l("Created"), "customer": _l("Customer"),
     "care_plan": _l("Care plan"), "title": _l("Title"), "action": _l("Action"), "channel": _l("Channel"),
     "interval_days": _l("Every (days)"), "next_due": _l("Next due"), "last_done": _l("Last done"),
     "status": _l("Status"), "notes": _l("Notes"), "at": _l("When"), "user": _l("By"),
@@ -48,10 +38,8 @@ FIELD_LABELS = {
 }
 
 # column -> the glossary domain its stored keys belong to (see backoffice.words)
-ENUM_COLUMNS = {"kind": "kind", "source": "source", "stage": "stage", "tier": "tier",
-                "tier_override": "tier", "closeness": "closeness", "churn_risk": "churn_risk",
-                "action": "action", "channel": "channel", "sentiment": "feedback", "role": "role",
-                "tags": "tag"}
+ENUM_COLUMNS = {**schema.CUSTOMERS.enums, "action": "action", "channel": "channel", "sentiment": "feedback",
+                "role": "role"}
 
 # words of the panel's own bookkeeping (change history, sync runs, conflicts)
 KEPT_WORDS = {

@@ -9,6 +9,7 @@ import phonenumbers
 
 from .. import clock
 from ..i18n import _
+from ..values import as_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -28,17 +29,11 @@ def mask(text: str, keep: int = 4) -> str:
 
 
 def as_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
+    """The canonical text of a value (values.as_text), but a time in the office's wall time, as
+    on the pages."""
     if isinstance(value, dt.datetime):
-        return clock.show(value, seconds=True)  # the office's wall time, as on the pages
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+        return clock.show(value, seconds=True)
+    return as_text(value)
 
 
 # Values arrive as the database driver gives them (SQLite: text dates, 0/1, floats;

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from peewee import Node
 
+from .. import schema
 from ..models import CarePlan, Change, Customer, Industry, Interaction, User
 
 # The joined users of plans and interactions: the list views join through these same aliases.
@@ -21,35 +22,15 @@ class Column:
     domain: str = ""  # backoffice.words domain: the stored key is shown in the reader's language
 
 
-CUSTOMER_KINDS = {
-    "kind": "typed", "employees": "typed", "annual_revenue": "money", "annual_purchase": "money",
-    "stage": "typed", "tier": "typed", "tier_override": "typed", "closeness": "typed",
-    "churn_risk": "typed", "first_contact": "date", "cooperation_since": "date", "birthday": "date",
-    "anniversary": "date", "verified_at": "date", "archived": "bool", "updated_at": "datetime",
-    "phone": "phone", "email": "email",
-}
-CUSTOMER_FIELDS = ("ref", "name", "kind", "credit_code", "industry", "region", "source",
-                   "contact_name", "contact_title", "phone", "email", "address", "employees",
-                   "annual_revenue", "annual_purchase", "stage", "tier", "tier_override",
-                   "tier_override_reason", "closeness", "churn_risk", "tags", "owner",
-                   "first_contact", "cooperation_since", "needs", "birthday", "anniversary",
-                   "verified_at", "archived", "updated_at")
-
-
-CUSTOMER_DOMAINS = {"kind": "kind", "source": "source", "stage": "stage", "tier": "tier",
-                    "tier_override": "tier", "closeness": "closeness", "churn_risk": "churn_risk",
-                    "tags": "tag"}
+CUSTOMER_FIELDS = schema.CUSTOMERS.exported
+# Fields a customer's list reads through a join: the name people know, not the stored id.
+CUSTOMER_JOINED = {"owner": User.email, "industry": Industry.name}
 
 
 def _customer_column(name: str) -> Column:
-    if name == "owner":
-        return Column("owner", User.email)
-    if name == "industry":
-        return Column("industry", Industry.name, domain="industry")
-    if name == "credit_code":
-        return Column(name, Customer.credit_code, "code")
-    return Column(name, getattr(Customer, name), CUSTOMER_KINDS.get(name, "text"),
-                  CUSTOMER_DOMAINS.get(name, ""))
+    declared = schema.CUSTOMERS[name]
+    return Column(name, CUSTOMER_JOINED.get(name) or getattr(Customer, name), declared.export_kind,
+                  declared.domain)
 
 
 CUSTOMERS = [_customer_column(name) for name in CUSTOMER_FIELDS]

@@ -5,15 +5,13 @@ import csv
 import io
 from collections.abc import Iterator
 
+from .. import schema
 from ..i18n import _, current_locale
 from ..words import field_for_header, header
 from .columns import CUSTOMER_FIELDS
 
-IMPORTABLE = ("name", "kind", "credit_code", "industry", "region", "source", "contact_name",
-              "contact_title", "phone", "email", "address", "employees", "annual_revenue",
-              "annual_purchase", "stage", "churn_risk", "tags", "owner", "first_contact",
-              "cooperation_since", "needs", "birthday", "anniversary", "verified_at")
-REQUIRED = ("name", "stage")
+IMPORTABLE = schema.CUSTOMERS.importable
+REQUIRED = schema.CUSTOMERS.required
 # Columns an export carries that an import reads past (they are derived or the product's own).
 IGNORED = tuple(name for name in CUSTOMER_FIELDS if name not in IMPORTABLE)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from peewee import DecimalField, Model
 
-from .. import clock
+from .. import clock, values
 from ..db import db
 
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
@@ -26,16 +26,8 @@ def new_ref(prefix: str) -> str:
 
 
 def as_text(value) -> str | None:
-    """A field value as history stores it."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return str(value)
+    """A field value as history stores it: the one canonical text (values.as_text), None for nothing."""
+    return None if value is None else values.as_text(value)
 
 
 class BaseModel(Model):

@@ -1,0 +1,75 @@
+"""One declaration per field: the sheet, CSV files, the rules and the panel all read backoffice.schema."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from backoffice import rules, schema, words
+from backoffice.admin import labels
+from backoffice.admin.customers import RULE_FIELDS, CustomerView
+from backoffice.csvio import cells, reading
+from backoffice.csvio import columns as export_columns
+from backoffice.i18n import _l, speaking
+from backoffice.models import base
+from backoffice.values import as_text
+from sync import columns as sheet_columns
+
+DECLARED = schema.CUSTOMERS
+
+
+def test_every_list_of_customer_fields_is_read_from_the_declaration():
+    fields = DECLARED.fields
+    assert sheet_columns.CUSTOMERS.fields == tuple(f.name for f in fields if f.sheet)
+    assert tuple(rules.customer_rules(rules.Context())) == tuple(f.name for f in fields if f.checked)
+    assert reading.IMPORTABLE == tuple(f.name for f in fields if f.importable and f.checked)
+    assert reading.REQUIRED == tuple(f.name for f in fields if f.required)
+    assert [c.header for c in export_columns.CUSTOMERS] == [f.name for f in fields if f.exported]
+    assert CustomerView.form_columns == tuple(f.name for f in fields if f.form)
+    assert set(RULE_FIELDS) == {f.name for f in fields if f.form in schema.FORM_WIDGETS}
+    assert set(CustomerView.column_list) == {f.name for f in fields if f.listed}
+    assert all(labels.FIELD_LABELS[f.name] is f.label for f in fields)
+
+
+@pytest.mark.parametrize("declared", DECLARED.sheet_fields, ids=lambda f: f.name)
+def test_a_sheet_column_says_what_its_field_declares(declared):
+    column = sheet_columns.CUSTOMERS.column(declared.name)
+    with speaking("en"):
+        assert column.header == str(declared.label)
+    assert column.aliases == declared.aliases and column.read_only == declared.derived
+    assert column.domain == declared.domain and column.many == declared.many
+    assert column.zh == words.headers_zh(declared.name, "customer")
+    if declared.zh and declared.name != "name":  # a customer's name reads 客户 too in the sheet
+        assert column.zh == declared.zh
+
+
+@pytest.mark.parametrize("declared", [f for f in DECLARED.fields if f.zh], ids=lambda f: f.name)
+def test_csv_headers_in_chinese_are_the_declared_ones(declared):
+    assert words.header(declared.name, "zh_CN") == declared.zh[0]
+    assert words.field_for_header(declared.zh[-1]) == declared.name
+
+
+def test_adding_a_field_is_one_declaration():
+    added = schema.Field("wechat", _l("Name"), _l("name"), max_length=50, form="input", listed=99)
+    record = replace(DECLARED, fields=(*DECLARED.fields, added))
+    assert "wechat" in record.rules(rules.Context())
+    assert "wechat" in record.importable and "wechat" in record.exported
+    assert "wechat" in record.form_columns and record.listed[-1] == "wechat"
+    assert sheet_columns._from_field(record["wechat"]).field == "wechat"
+    with pytest.raises(rules.RuleError):
+        record.rules(rules.Context())["wechat"].clean("x" * 51)
+
+
+@pytest.mark.parametrize("value", [None, True, False, Decimal("5"), Decimal("1200000.5"), 42, "text",
+                                   dt.date(2024, 5, 1)])
+def test_sheet_csv_and_history_write_a_value_as_the_same_text(value):
+    assert sheet_columns.as_text(value) == as_text(value) == cells.as_cell(value)
+    assert base.as_text(value) == (None if value is None else as_text(value))
+
+
+def test_a_download_shows_a_time_in_office_time_while_the_sheet_and_history_keep_it_in_utc():
+    moment = dt.datetime(2024, 5, 1, 2, 30)  # stored naive UTC: 10:30 in Shanghai
+    assert as_text(moment) == base.as_text(moment) == "2024-05-01T02:30:00"
+    assert cells.as_cell(moment) == "2024-05-01 10:30:00"
