@@ -3,6 +3,7 @@ days 2024-05-01. What is stored (Decimal, E.164, date) never changes; only how i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
@@ -24,15 +25,17 @@ def money(value) -> str:
     return format_currency(amount, "CNY", locale="zh_CN")
 
 
-def phone(value) -> str:
-    """+8613800138000 as 138 0013 8000; a number abroad in international form; else as stored."""
+def phone(value, *, unreadable: Callable[[str], str] = str, any_number: bool = False) -> str:
+    """+8613800138000 as 138 0013 8000; a number abroad in international form; else as stored
+    (`unreadable` says how, for a text that is no number; `any_number`: a number that cannot be
+    dialled is written out too)."""
     if not value:
         return ""
     try:
         number = phonenumbers.parse(str(value), None)
     except phonenumbers.NumberParseException:
-        return str(value)
-    if not phonenumbers.is_valid_number(number):
+        return unreadable(str(value))
+    if not any_number and not phonenumbers.is_valid_number(number):
         return str(value)
     style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 86
              else phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -5,9 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-import phonenumbers
-
-from .. import clock
+from .. import clock, display
 from ..i18n import _
 from ..values import as_text
 
@@ -86,15 +84,7 @@ def excel_text(value: str) -> str:
 
 def excel_phone(value) -> str:
     """A phone for people and Excel: 138 0013 8000 (the spaces keep it text), abroad +1 650-…"""
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(str(value), None)
-    except phonenumbers.NumberParseException:
-        return excel_text(str(value))
-    if number.country_code == 86:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return display.phone(value, unreadable=excel_text, any_number=True)
 
 
 RENDERERS: dict[str, Callable] = {"text": _text, "typed": _typed, "money": _money, "bool": _flag,
