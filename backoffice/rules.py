@@ -157,6 +157,57 @@ def password(value, personal: Iterable[str] = ()) -> str:
                       "keyboard pattern); add more unrelated words."))
 
 
+# Rules of a whole record, beyond each field: each returns {field: why} for the fields it refuses.
+
+def password_change_problems(new: str, repeat: str, current: str | None = None) -> dict[str, str]:
+    """A password change beyond the password itself: a new one, typed the same twice
+    (`current` is None when an admin sets it; the password rule itself is `password`)."""
+    if current is not None and new == current:
+        return {"new": _("Choose a password different from the current one.")}
+    if new != repeat:
+        return {"repeat": _("The two new passwords are not the same.")}
+    return {}
+
+
+def account_problems(values: Mapping[str, object], created: bool, own: bool) -> dict[str, str]:
+    """A user account as an admin saves it: a new one needs a password, and an admin who saves
+    their own account keeps their admin access (else nobody might have it)."""
+    problems = {}
+    if created and not values.get("password"):
+        problems["new_password"] = _("Give the new user a password.")
+    if own and (values.get("role") != "admin" or not values.get("active")):
+        problems["role"] = _("You cannot remove your own admin access.")
+    return problems
+
+
+def credit_code_problems(code: str | None, holder: tuple[str, str] | None, shown: bool = False) -> dict[str, str]:
+    """A credit code belongs to one customer. `holder` is the (ref, name) of another customer that
+    has `code` already (None: nobody else). Only a reader `shown` that customer (one who may see
+    it) is told which it is: a rep learns only that the code is taken."""
+    if not code or holder is None:
+        return {}
+    if shown:
+        return {"credit_code": _("Customer %(ref)s (%(name)s) already has this credit code.",
+                                 ref=holder[0], name=holder[1])}
+    return {"credit_code": _("This credit code is already used by another customer. "
+                             "Ask a manager if you think it is wrong.")}
+
+
+def playbook_step_problems(values: Mapping[str, object]) -> dict[str, str]:
+    """A playbook step applies to one tier or one stage, and repeats at least every day."""
+    from .i18n import word
+    problems = {}
+    applies_to = str(values.get("applies_to") or "")
+    allowed, domain = (TIERS, "tier") if applies_to == "tier" else (STAGES, "stage")
+    if values.get("value") not in allowed:
+        problems["value"] = _("A %(what)s is one of: %(options)s.", what=_(applies_to),
+                              options=", ".join(word(domain, option) for option in allowed))
+    interval = values.get("interval_days")
+    if not interval or int(interval) < 1:
+        problems["interval_days"] = _("Every (days) must be at least 1.")
+    return problems
+
+
 def money(value) -> Decimal | None:
     """An amount in yuan: `1200000`, `1,200,000.00`, `¥1,200,000`, `120万`, `1.2亿`, `１２００元`."""
     if isinstance(value, float):

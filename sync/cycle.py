@@ -18,6 +18,7 @@ from backoffice.models import SyncRun, utcnow
 
 from . import (
     completions,
+    credit_codes,
     display,
     followup,
     formulas,
@@ -263,7 +264,8 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
         merge_rules = MergeRules(clean=make_cleaner(table, snapshot.ctx), derive=derive,
                                  mint=_minter(table, taken), policy=sheet["conflict_policy"],
                                  customers=customers_now if table is not CUSTOMERS else None,
-                                 check=tickets.refusals if table is TICKETS else None)
+                                 check=tickets.refusals if table is TICKETS
+                                 else credit_codes.refusals() if table is CUSTOMERS else None)
         tab_input = _tab_input(table, tab, columns, side, sheet["language"], typed.get(title, set()))
         tab_input.base = journal.with_bases(tab_input.base, reapplied.bases.get(title))
         if table is PLANS and outcome.plans and outcome.plans[0].table is CUSTOMERS:

@@ -14,7 +14,7 @@ from itertools import count
 from backoffice import clock
 from backoffice.i18n import speaking
 
-from . import gateway, sheets, tickets
+from . import credit_codes, gateway, sheets, tickets
 from . import tabs as sheet_tabs
 from .columns import CUSTOMERS, ID, STATUS, TABLES, TICKETS, header_map, make_cleaner, raw_text
 from .merge import MergeRules, is_problem, merge
@@ -70,7 +70,8 @@ def preview(settings: dict) -> list[TabPreview]:
                 else _minter(table, taken)
             rules = MergeRules(clean=make_cleaner(table, snapshot.ctx), derive=derive, mint=mint,
                                policy=sheet["conflict_policy"], customers=customers if table is not CUSTOMERS else None,
-                               check=tickets.refusals if table is TICKETS else None)
+                               check=tickets.refusals if table is TICKETS
+                               else credit_codes.refusals() if table is CUSTOMERS else None)
             tab_input = _tab_input(table, tab, columns, side, sheet["language"])
             plan = merge(tab_input, rules)
             if table is CUSTOMERS:

@@ -10,7 +10,7 @@ from wtforms import ValidationError
 from .. import clock, rules
 from ..csvio import columns as export_columns
 from ..csvio.columns import PLAN_OWNER  # the owner's join alias: sorting must name that same table
-from ..i18n import _, _l, word
+from ..i18n import _l
 from ..models import CarePlan, Customer, Interaction
 from .base import SecureModelView, in_subquery
 from .care_done import MarkDoneMixin
@@ -147,13 +147,8 @@ class PlaybookStepView(SecureModelView):
     form_columns = column_list
 
     def on_model_change(self, form, model, is_created):
-        allowed = rules.TIERS if model.applies_to == "tier" else rules.STAGES
-        if model.value not in allowed:
-            domain = "tier" if model.applies_to == "tier" else "stage"
-            raise ValidationError(_("A %(what)s is one of: %(options)s.", what=_(model.applies_to),
-                                    options=", ".join(word(domain, o) for o in allowed)))
-        if not model.interval_days or model.interval_days < 1:
-            raise ValidationError(_("Every (days) must be at least 1."))
+        for problem in rules.playbook_step_problems(model.__data__).values():
+            raise ValidationError(problem)
 
     def after_model_change(self, form, model, is_created):
         pass  # the playbook is not synced

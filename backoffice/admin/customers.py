@@ -129,10 +129,12 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
             raise ValidationError(problem)
         if not model.tier_override:
             model.tier_override_reason = None
-        if model.credit_code:
-            twin = Customer.get_or_none((Customer.credit_code == model.credit_code) & (Customer.id != (model.id or 0)))
-            if twin:
-                raise ValidationError(duplicate_credit_code(twin))
+        twin = model.credit_code and Customer.get_or_none(
+            (Customer.credit_code == model.credit_code) & (Customer.id != (model.id or 0)))
+        # Who holds the code is named only to someone who may see that customer.
+        for problem in rules.credit_code_problems(model.credit_code, twin and (twin.ref, twin.name),
+                                                  shown=bool(twin) and twin.is_in_book_of(current_user)).values():
+            raise ValidationError(problem)
         tiers = current_app.config["BACKOFFICE"]["tiers"]
         model.tier = model.effective_tier(tiers["strategic_from"], tiers["key_from"])
 
@@ -215,13 +217,6 @@ class CustomerView(CustomerPageMixin, ExportMixin, SecureModelView):
         customers = list(Customer.select().where(Customer.id.in_(ids)).order_by(Customer.name))
         return self.render("admin/assign_owner.html", customers=customers, owners=owner_options(),
                            ids=",".join(map(str, ids)), back=back)
-
-
-def duplicate_credit_code(twin: Customer) -> str:
-    """Name the customer holding the code only to someone who may see it: a rep learns only that it is taken."""
-    if twin.is_in_book_of(current_user):
-        return _("Customer %(ref)s (%(name)s) already has this credit code.", ref=twin.ref, name=twin.name)
-    return _("This credit code is already used by another customer. Ask a manager if you think it is wrong.")
 
 
 def _stage_action(stage: str):

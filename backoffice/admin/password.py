@@ -5,7 +5,7 @@ from flask import flash, redirect, request
 from flask_admin import expose
 from flask_login import current_user
 
-from .. import sessions
+from .. import rules, sessions
 from ..auth import safe_next
 from ..db import db
 from ..i18n import _
@@ -37,10 +37,9 @@ class PasswordView(SecureView):
         user = current_user._get_current_object()
         if not user.check_password(current):
             return {"current": _("This is not your current password.")}
-        if new == current:
-            return {"new": _("Choose a password different from the current one.")}
-        if new != repeat:
-            return {"repeat": _("The two new passwords are not the same.")}
+        problems = rules.password_change_problems(new, repeat, current)
+        if problems:
+            return problems
         try:
             with db.atomic():
                 user.set_password(new)

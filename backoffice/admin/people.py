@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask_login import current_user
 from wtforms import PasswordField, ValidationError
 
-from .. import sessions
+from .. import rules, sessions
 from ..csvio import columns as export_columns
-from ..i18n import _, _l
+from ..i18n import _l
 from ..models import Change, User
 from .base import SecureModelView
 from .export import ExportMixin
@@ -39,8 +39,10 @@ class UserView(SecureModelView):
     def on_model_change(self, form, model, is_created):
         model.email = (model.email or "").strip().lower()
         password = form.new_password.data
-        if is_created and not password:
-            raise ValidationError(_("Give the new user a password."))
+        own = model.id is not None and model.id == current_user.id
+        values = {"password": password, "role": model.role, "active": model.active}
+        for problem in rules.account_problems(values, created=is_created, own=own).values():
+            raise ValidationError(problem)
         if password:
             try:
                 model.set_password(password)
@@ -48,8 +50,6 @@ class UserView(SecureModelView):
                 raise ValidationError(str(exc)) from None
             # Someone else's password is known to the admin who typed it: theirs to replace.
             model.must_change_password = model.id != current_user.id
-        if model.id == current_user.id and (model.role != "admin" or not model.active):
-            raise ValidationError(_("You cannot remove your own admin access."))
 
     def after_model_change(self, form, model, is_created):
         # Users are not synced. An admin who set their own password stays signed in here.
