@@ -50,8 +50,11 @@ def _shown(sheet: Sheet, row: int, col: int, zone: ZoneInfo | None) -> Any:
         return ""
     if isinstance(value, float):
         if zone is not None and is_date_format(cell):
-            local = from_serial(value).replace(tzinfo=zone)
-            return local.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            try:
+                local = from_serial(value).replace(tzinfo=zone)
+                return local.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            except (OverflowError, ValueError):
+                pass  # a number no calendar holds (a phone typed into a date column): the number
         return int(value) if value == int(value) else value
     return value
 

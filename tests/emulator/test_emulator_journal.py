@@ -67,3 +67,10 @@ def test_the_pages_edits_and_new_rows_are_journaled(emulator: EmulatorServer, ht
         ["Sheet1", "B2", 2, "CU-1", '["Acme Ltd"]'],
         ["Sheet1", "A3:B3", 3, "", '["","Globex"]'],
     ]
+
+
+def test_a_number_too_large_for_a_date_in_a_date_column_is_journaled_as_the_number(emulator: EmulatorServer) -> None:
+    emulator.set_journal(True)
+    emulator.set_values(SID, "Sheet1", "A1", [["ID", "Due"], ["CU-1", "2024-03-05"]], journal=False)
+    emulator.set_values(SID, "Sheet1", "B2", [[13800138000]], user_entered=False)  # the date format stays
+    assert json.loads(emulator.values(SID, TAB)[-1][6]) == [13800138000]
