@@ -379,17 +379,9 @@ def customer_rules(ctx: Context) -> dict[str, Rule]:
 
 
 def plan_rules(ctx: Context) -> dict[str, Rule]:
-    return {
-        "title": Rule(_("title"), text, required=True),
-        "action": Rule(_("action"), lambda v: choice(v, PLAN_ACTIONS, "action"), required=True),
-        "channel": Rule(_("channel"), lambda v: choice(v, CHANNELS, "channel")),
-        "interval_days": Rule(_("every (days)"), positive_count, required=True),
-        "next_due": Rule(_("next due"), date, required=True),
-        "last_done": Rule(_("last done"), date),
-        "status": Rule(_("status"), lambda v: choice(v, PLAN_STATUSES, "plan_status"), required=True),
-        "owner": Rule(_("owner"), lambda v: owner_login(v, ctx.owners)),
-        "notes": Rule(_("notes"), lambda v: text(v, max_length=5000)),
-    }
+    """Each care plan field's rule, as backoffice.schema declares the fields."""
+    from .schema import PLANS
+    return PLANS.rules(ctx)
 
 
 # Interaction text: room for a long call report (or a ticket's answer), not for a pasted file.

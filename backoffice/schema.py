@@ -226,4 +226,29 @@ CUSTOMERS = Record("customer", (
     Field("updated_at", _l("Updated"), kind="datetime", **_SHOWN_ONLY, listed=13),
 ))
 
-RECORDS = (CUSTOMERS,)
+# A care plan's fields. Its customer shows three ways: the panel's dropdown and the download's
+# name (customer), the ID typed in the sheet (customer_ref) and the name the sheet shows beside it.
+PLANS = Record("care plan", (
+    Field("ref", _l("ID"), **_SHOWN_ONLY, listed=1),
+    Field("customer", _l("Customer"), **_SHOWN_ONLY, form="model", listed=2),
+    Field("customer_ref", _l("Customer ID"), aliases=("customer ref",), checked=False, importable=False),
+    Field("customer_name", _l("Customer"), aliases=("customer name",), derived=True, checked=False,
+          importable=False, exported=False),
+    Field("title", _l("Title"), _l("title"), aliases=("plan",), required=True, form="input", listed=3),
+    _choice("action", _l("Action"), _l("action"), rules.PLAN_ACTIONS, "action", required=True, form="model",
+            listed=4),
+    _choice("channel", _l("Channel"), _l("channel"), rules.CHANNELS, "channel", form="model", listed=5,
+            sortable=False),
+    Field("interval_days", _l("Every (days)"), _l("every (days)"), kind="number",
+          aliases=("every", "interval", "interval days", "every days"), required=True,
+          rule=lambda ctx: rules.positive_count, form="input", listed=6, sortable=False),
+    _date("next_due", _l("Next due"), _l("next due"), aliases=("due",), required=True, listed=7),
+    _date("last_done", _l("Last done"), _l("last done"), listed=8),
+    Field("owner", _l("Owner"), _l("owner"), aliases=("owner login", "owner email"),
+          rule=lambda ctx: lambda v: rules.owner_login(v, ctx.owners), form="model", listed=9),
+    _choice("status", _l("Status"), _l("status"), rules.PLAN_STATUSES, "plan_status", required=True,
+            form="model", listed=10),
+    Field("notes", _l("Notes"), _l("notes"), max_length=5000, form="long"),
+))
+
+RECORDS = (CUSTOMERS, PLANS)

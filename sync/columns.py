@@ -124,25 +124,12 @@ CUSTOMERS = Table(
 
 PLANS = Table(
     key="care plan", tab_setting="plans_tab", prefix="CP", noun="care plan",
-    columns=(
-        Column("customer_ref", "Customer ID", ("customer ref",)),
-        Column("customer_name", "Customer", ("customer name",), read_only=True),
-        Column("title", "Title", ("plan",)),
-        _choice("action", "Action", rules.PLAN_ACTIONS, "action"),
-        _choice("channel", "Channel", rules.CHANNELS, "channel"),
-        Column("interval_days", "Every (days)", ("every", "interval", "interval days", "every days"),
-               kind="number"),
-        Column("next_due", "Next due", ("due",), kind="date"),
-        Column("last_done", "Last done", kind="date"),
-        Column("owner", "Owner", ("owner login", "owner email")),
-        _choice("status", "Status", rules.PLAN_STATUSES, "plan_status"),
-        Column("notes", "Notes"),
-    ),
+    columns=tuple(map(_from_field, schema.PLANS.sheet_fields)),
     commands=(
         Column("done_on", "Done on", ("done", "completed on"), kind="date", optional=True),
         Column("outcome", "Outcome", ("result",), optional=True),
     ),
-    rules=rules.plan_rules,
+    rules=schema.PLANS.rules,
     create_defaults={"action": "call", "status": "active", "interval_days": "30"},
     names=("customer_ref", "customer_name", "title"),
 )

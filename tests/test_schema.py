@@ -9,6 +9,7 @@ import pytest
 
 from backoffice import rules, schema, words
 from backoffice.admin import labels
+from backoffice.admin.care import PLAN_RULE_FIELDS, CarePlanView
 from backoffice.admin.customers import RULE_FIELDS, CustomerView
 from backoffice.csvio import cells, reading
 from backoffice.csvio import columns as export_columns
@@ -33,14 +34,35 @@ def test_every_list_of_customer_fields_is_read_from_the_declaration():
     assert all(labels.FIELD_LABELS[f.name] is f.label for f in fields)
 
 
-@pytest.mark.parametrize("declared", DECLARED.sheet_fields, ids=lambda f: f.name)
-def test_a_sheet_column_says_what_its_field_declares(declared):
-    column = sheet_columns.CUSTOMERS.column(declared.name)
+def test_every_list_of_care_plan_fields_is_read_from_the_declaration():
+    fields = schema.PLANS.fields
+    assert sheet_columns.PLANS.fields == tuple(f.name for f in fields if f.sheet)
+    assert sheet_columns.PLANS.rules == schema.PLANS.rules
+    assert tuple(rules.plan_rules(rules.Context())) == tuple(f.name for f in fields if f.checked)
+    assert [c.header for c in export_columns.CARE_PLANS] == [f.name for f in fields if f.exported]
+    assert CarePlanView.form_columns == tuple(f.name for f in fields if f.form)
+    assert set(PLAN_RULE_FIELDS) == {f.name for f in fields if f.form in schema.FORM_WIDGETS}
+    assert CarePlanView.column_list == schema.PLANS.listed
+    assert {n if isinstance(n, str) else n[0] for n in CarePlanView.column_sortable_list} == {
+        f.name for f in fields if f.listed and f.sortable}
+    assert all(CarePlanView.enum_columns[f.name] == f.domain for f in fields if f.kind == "choice")
+    for name in schema.PLANS.listed:  # a plan's ref and owner read as a customer's
+        assert str(labels.FIELD_LABELS[name]) == str(schema.PLANS[name].label)
+
+
+SHEET_FIELDS = [(record, f) for record in schema.RECORDS for f in record.sheet_fields]
+SHEET_TABLES = {"customer": sheet_columns.CUSTOMERS, "care plan": sheet_columns.PLANS}
+
+
+@pytest.mark.parametrize(("record", "declared"), SHEET_FIELDS, ids=lambda v: getattr(v, "name", ""))
+def test_a_sheet_column_says_what_its_field_declares(record, declared):
+    column = SHEET_TABLES[record.key].column(declared.name)
     with speaking("en"):
         assert column.header == str(declared.label)
     assert column.aliases == declared.aliases and column.read_only == declared.derived
     assert column.domain == declared.domain and column.many == declared.many
-    assert column.zh == words.headers_zh(declared.name, "customer")
+    assert column.options == (declared.options if declared.kind == "choice" else ())
+    assert column.zh == words.headers_zh(declared.name, record.key)
     if declared.zh and declared.name != "name":  # a customer's name reads 客户 too in the sheet
         assert column.zh == declared.zh
 

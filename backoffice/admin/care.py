@@ -7,9 +7,8 @@ from flask_login import current_user
 from peewee import JOIN
 from wtforms import ValidationError
 
-from .. import clock, rules
+from .. import clock, rules, schema
 from ..csvio import columns as export_columns
-from ..csvio.columns import PLAN_OWNER  # the owner's join alias: sorting must name that same table
 from ..i18n import _l
 from ..models import CarePlan, Customer, Interaction
 from .base import SecureModelView, in_subquery
@@ -21,8 +20,9 @@ from .forms import rule_field
 from .labels import ENUM_COLUMNS, enum_pairs
 from .lookups import CarePlanLoader, CustomerLoader
 
-PLAN_RULE_FIELDS = {"title": {}, "interval_days": {}, "next_due": {"date": True},
-                    "last_done": {"date": True}, "notes": {"long": True}}
+# The form's fields checked by the rules (the dropdowns are the model's own), as the schema says.
+PLAN_RULE_FIELDS = {f.name: {"date": f.form == "date", "long": f.form == "long", "description": f.hint}
+                    for f in schema.PLANS.rule_fields}
 
 
 class CustomerScopedView(SecureModelView):
@@ -42,17 +42,16 @@ class CustomerScopedView(SecureModelView):
 
 class CarePlanView(MarkDoneMixin, ExportMixin, CustomerScopedView):
     export_columns, export_name = export_columns.CARE_PLANS, "care-plans"
-    column_list = ("ref", "customer", "title", "action", "channel", "interval_days", "next_due",
-                   "last_done", "owner", "status")
-    enum_columns = {**ENUM_COLUMNS, "status": "plan_status"}
-    column_sortable_list = ("ref", ("customer", Customer.name), "title", "action", "next_due",
-                            "last_done", ("owner", PLAN_OWNER.email), "status")
+    column_list = schema.PLANS.listed
+    enum_columns = {**ENUM_COLUMNS, **schema.PLANS.enums}
+    # customer and owner sort by the joined name people read
+    column_sortable_list = tuple((n, export_columns.PLAN_JOINED[n]) if n in export_columns.PLAN_JOINED
+                                 else n for n in schema.PLANS.sortable)
     column_default_sort = ("next_due", False)
     column_extra_row_actions = [LinkRowAction(
         "fa fa-check", lambda action, row_id, row: url_for(".mark_done_view", ids=row_id), _l("Mark done"))]
     column_searchable_list = (CarePlan.title, CarePlan.ref)
-    form_columns = ("customer", "title", "action", "channel", "interval_days", "next_due",
-                    "last_done", "owner", "status", "notes")
+    form_columns = schema.PLANS.form_columns
     column_formatters = {"customer": lambda v, c, m, n: m.customer.name,
                          "owner": lambda v, c, m, n: m.owner.email if m.owner_id else ""}
 

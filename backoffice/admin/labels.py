@@ -15,11 +15,10 @@ from ..i18n import _l, gettext, speaking, word
 
 # field name -> its words, for every column and form field of the panel's lists
 FIELD_LABELS = {
+    **schema.PLANS.labels,  # a care plan's fields (its ref and owner read as a customer's)
     **schema.CUSTOMERS.labels,  # a customer's fields: declared with their rules and headers
-    "archived_at": _l("Archived on"), "created_at": _l("Created"), "customer": _l("Customer"),
-    "care_plan": _l("Care plan"), "title": _l("Title"), "action": _l("Action"), "channel": _l("Channel"),
-    "interval_days": _l("Every (days)"), "next_due": _l("Next due"), "last_done": _l("Last done"),
-    "status": _l("Status"), "notes": _l("Notes"), "at": _l("When"), "user": _l("By"),
+    "archived_at": _l("Archived on"), "created_at": _l("Created"),
+    "care_plan": _l("Care plan"), "at": _l("When"), "user": _l("By"),
     "summary": _l("Summary"), "feedback": _l("Customer feedback"), "sentiment": _l("Feedback was"),
     "next_action": _l("Next action"), "responded_at": _l("Responded at"),
     "applies_to": _l("Applies to a"), "value": _l("Tier or stage"),

@@ -35,15 +35,16 @@ def _customer_column(name: str) -> Column:
 
 CUSTOMERS = [_customer_column(name) for name in CUSTOMER_FIELDS]
 
-CARE_PLANS = [
-    Column("ref", CarePlan.ref), Column("customer", Customer.name),
-    Column("customer_ref", Customer.ref), Column("title", CarePlan.title),
-    Column("action", CarePlan.action, "typed", "action"), Column("channel", CarePlan.channel, "typed", "channel"),
-    Column("interval_days", CarePlan.interval_days, "typed"),
-    Column("next_due", CarePlan.next_due, "date"), Column("last_done", CarePlan.last_done, "date"),
-    Column("owner", PLAN_OWNER.email), Column("status", CarePlan.status, "typed", "plan_status"),
-    Column("notes", CarePlan.notes),
-]
+# Fields a care plan's list reads through a join: its customer's name and ID, its owner's login.
+PLAN_JOINED = {"customer": Customer.name, "customer_ref": Customer.ref, "owner": PLAN_OWNER.email}
+
+
+def _plan_column(name: str) -> Column:
+    declared = schema.PLANS[name]
+    return Column(name, PLAN_JOINED.get(name) or getattr(CarePlan, name), declared.export_kind, declared.domain)
+
+
+CARE_PLANS = [_plan_column(name) for name in schema.PLANS.exported]
 
 INTERACTIONS = [
     Column("at", Interaction.at, "datetime"), Column("customer", Customer.name),
