@@ -496,19 +496,9 @@ def satisfaction(value) -> int | None:
 
 
 def ticket_rules(ctx: Context) -> dict[str, Rule]:
-    words = ctx.tickets
-    return {
-        "title": Rule(_("title"), text, required=True),
-        "description": Rule(_("description"), lambda v: text(v, max_length=5000)),
-        "category": Rule(_("category"), lambda v: worded_choice(v, words.categories, words.zh), required=True),
-        "priority": Rule(_("priority"), lambda v: worded_choice(v, words.priorities, words.zh), required=True),
-        "department": Rule(_("department"), lambda v: worded_choice(v, words.departments, words.zh)),
-        "assignee": Rule(_("assignee"), lambda v: owner_login(v, ctx.owners)),
-        "channel": Rule(_("channel"), lambda v: worded_choice(v, CHANNELS, words.zh)),
-        "status": Rule(_("status"), lambda v: worded_choice(v, TICKET_STATUSES, words.zh), required=True),
-        "resolution": Rule(_("resolution"), lambda v: text(v, max_length=5000)),
-        "satisfaction": Rule(_("satisfaction"), satisfaction),
-    }
+    """Each ticket field's rule, as backoffice.schema declares the fields."""
+    from .schema import TICKETS
+    return TICKETS.rules(ctx)
 
 
 def ticket_move(old: str, new: str) -> None:

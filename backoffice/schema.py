@@ -20,6 +20,7 @@ KINDS = ("text", "email", "code", "number", "money", "date", "phone", "choice", 
 SHEET_KINDS = {"email": "text", "code": "text"}  # written in the sheet as plain text
 EXPORT_KINDS = {"choice": "typed", "number": "typed"}  # written in a CSV file as they are stored
 FORM_WIDGETS = ("input", "date", "long")  # a rule field of the form (else "model": the model's own)
+# (or "select": a dropdown whose options are read when the form is shown, checked by its rule)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Field:
     said: LazyString | None = None  # how a message or a form names it ("name: is required")
     kind: str = "text"
     aliases: tuple[str, ...] = ()  # other English headers a sheet may use
+    heading: str = ""  # the sheet's English header, when not the label's English
     zh: tuple[str, ...] = ()  # Chinese headers, the first written (none: backoffice.words' own)
     domain: str = ""  # the backoffice.words domain its stored keys are worded in
     options: tuple[str, ...] = ()  # the stored keys of a choice
@@ -41,7 +43,8 @@ class Field:
     sheet: bool = True  # a column of the sheet's tab
     importable: bool = True  # read from an uploaded CSV file
     exported: bool = True  # a column of the CSV download
-    form: str = ""  # in the panel's form: one of FORM_WIDGETS, or "model"
+    form: str = ""  # in the panel's form: one of FORM_WIDGETS, "model" or "select"
+    form_at: int = 0  # its place in the panel's form, when not the declaration's order
     hint: Any = ""  # the form's description under the field
     listed: int = 0  # its place in the panel's list (0: not listed)
     sortable: bool = True  # the list may be sorted by it
@@ -52,7 +55,9 @@ class Field:
 
     @property
     def header(self) -> str:
-        """The sheet's English header: the panel's label in English."""
+        """The sheet's English header: the panel's label in English (unless it has its own)."""
+        if self.heading:
+            return self.heading
         with speaking("en"):
             return str(self.label)
 
@@ -120,7 +125,13 @@ class Record:
 
     @property
     def form_columns(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields if f.form)
+        shown = [f for f in self.fields if f.form]
+        if any(f.form_at for f in shown):
+            shown.sort(key=lambda f: f.form_at)
+        return tuple(f.name for f in shown)
+
+    def form_with(self, widget: str) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.form == widget)
 
     @property
     def rule_fields(self) -> tuple[Field, ...]:
@@ -251,4 +262,51 @@ PLANS = Record("care plan", (
     Field("notes", _l("Notes"), _l("notes"), max_length=5000, form="long"),
 ))
 
-RECORDS = (CUSTOMERS, PLANS)
+
+def _ticket_choice(name: str, label, said, options: tuple[str, ...], domain: str, known, **kw) -> Field:
+    """A ticket's dropdown: typed as its English key or its Chinese label, from the dictionaries
+    `known(ctx.tickets)` an admin edits (its options are the sheet's first dropdown)."""
+    return _choice(name, label, said, options, domain, form="select",
+                   rule=lambda ctx: lambda v: rules.worded_choice(v, known(ctx.tickets), ctx.tickets.zh), **kw)
+
+
+_TICKET_TIMES = {**_SHOWN_ONLY, "kind": "datetime"}  # worked out by the ticket's flow
+
+# A ticket's fields. Its customer shows as a care plan's does; its times and SLA badge are the flow's.
+TICKETS = Record("ticket", (
+    Field("ref", _l("Number"), **_SHOWN_ONLY, listed=1),
+    Field("customer", _l("Customer"), checked=False, sheet=False, form="model", form_at=1, listed=2),
+    Field("customer_ref", _l("Customer ID"), aliases=("customer ref",), checked=False),
+    Field("customer_name", _l("Customer"), aliases=("customer name",), derived=True, checked=False,
+          importable=False, exported=False),
+    Field("title", _l("Title"), _l("title"), aliases=("problem", "subject"), required=True, form="input",
+          form_at=2, listed=3),
+    Field("description", _l("Description"), _l("description"), aliases=("details",), max_length=5000,
+          form="long", form_at=3),
+    _ticket_choice("category", _l("Category"), _l("category"), rules.DEFAULT_TICKET_CATEGORIES,
+                   "ticket_category", lambda known: known.categories, required=True, form_at=4, listed=4),
+    _ticket_choice("priority", _l("Priority"), _l("priority"), rules.DEFAULT_TICKET_PRIORITIES,
+                   "ticket_priority", lambda known: known.priorities, required=True, form_at=5, listed=5),
+    _ticket_choice("department", _l("Department"), _l("department"), rules.DEFAULT_DEPARTMENTS, "department",
+                   lambda known: known.departments, form_at=6, listed=9, sortable=False),
+    Field("assignee", _l("Assignee"), _l("assignee"), aliases=("assigned to", "handler", "assignee login"),
+          rule=lambda ctx: lambda v: rules.owner_login(v, ctx.owners), form="model", form_at=8, listed=8),
+    _ticket_choice("channel", _l("Came in by"), _l("channel"), rules.CHANNELS, "channel",
+                   lambda known: rules.CHANNELS, heading="Channel", aliases=("came in by",), form_at=7),
+    _ticket_choice("status", _l("Status"), _l("status"), rules.TICKET_STATUSES, "ticket_status",
+                   lambda known: rules.TICKET_STATUSES, required=True, importable=False, form_at=9, listed=6),
+    Field("sla", _l("SLA"), **_SHOWN_ONLY, exported=False, listed=7, sortable=False),
+    Field("opened_at", _l("Opened"), **{**_TICKET_TIMES, "importable": True}, listed=10),
+    Field("response_due", _l("Respond by"), **_TICKET_TIMES, listed=11),
+    Field("first_response_at", _l("Responded at"), **_TICKET_TIMES),
+    Field("resolution_due", _l("Resolve by"), **_TICKET_TIMES, listed=12),
+    Field("resolved_at", _l("Resolved"), **_TICKET_TIMES),
+    Field("closed_at", _l("Closed"), **_TICKET_TIMES),
+    Field("resolution", _l("Resolution"), _l("resolution"), aliases=("solution",), max_length=5000,
+          importable=False, form="long", form_at=10),
+    Field("satisfaction", _l("Satisfaction"), _l("satisfaction"), kind="number", aliases=("score",),
+          rule=lambda ctx: rules.satisfaction, importable=False, form="input", form_at=11,
+          hint=_l("1 (unhappy) to 5 (very satisfied), asked once resolved")),
+))
+
+RECORDS = (CUSTOMERS, PLANS, TICKETS)

@@ -109,10 +109,6 @@ def _from_field(declared: schema.Field) -> Column:
                   read_only=declared.derived, domain=declared.domain, many=declared.many)
 
 
-def _choice(name: str, header: str, options: tuple[str, ...], domain: str, **kw: Any) -> Column:
-    return Column(name, header, kind="choice", options=options, domain=domain, **kw)
-
-
 CUSTOMERS = Table(
     key="customer", tab_setting="customers_tab", prefix="CU", noun="customer",
     columns=tuple(map(_from_field, schema.CUSTOMERS.sheet_fields)),
@@ -143,21 +139,8 @@ def _ticket_number() -> str:
 
 TICKETS = Table(
     key="ticket", tab_setting="tickets_tab", prefix="TK", noun="ticket",
-    columns=(
-        Column("customer_ref", "Customer ID", ("customer ref",)),
-        Column("customer_name", "Customer", ("customer name",), read_only=True),
-        Column("title", "Title", ("problem", "subject")),
-        Column("description", "Description", ("details",)),
-        _choice("category", "Category", rules.DEFAULT_TICKET_CATEGORIES, "ticket_category"),
-        _choice("priority", "Priority", rules.DEFAULT_TICKET_PRIORITIES, "ticket_priority"),
-        _choice("department", "Department", rules.DEFAULT_DEPARTMENTS, "department"),
-        Column("assignee", "Assignee", ("assigned to", "handler", "assignee login")),
-        _choice("channel", "Channel", rules.CHANNELS, "channel", aliases=("came in by",)),
-        _choice("status", "Status", rules.TICKET_STATUSES, "ticket_status"),
-        Column("resolution", "Resolution", ("solution",)),
-        Column("satisfaction", "Satisfaction", ("score",), kind="number"),
-    ),
-    rules=rules.ticket_rules,
+    columns=tuple(map(_from_field, schema.TICKETS.sheet_fields)),
+    rules=schema.TICKETS.rules,
     create_defaults={"category": "other", "priority": "normal", "status": "new"},
     names=("customer_ref", "customer_name", "title"),
     ref_pattern=r"TK-\d{4}-\d{6}",

@@ -11,10 +11,12 @@ from backoffice import rules, schema, words
 from backoffice.admin import labels
 from backoffice.admin.care import PLAN_RULE_FIELDS, CarePlanView
 from backoffice.admin.customers import RULE_FIELDS, CustomerView
+from backoffice.admin.tickets import SELECTS, TICKET_RULE_FIELDS, TicketView
 from backoffice.csvio import cells, reading
 from backoffice.csvio import columns as export_columns
 from backoffice.i18n import _l, speaking
 from backoffice.models import base
+from backoffice.tickets import columns as ticket_columns
 from backoffice.values import as_text
 from sync import columns as sheet_columns
 
@@ -50,15 +52,50 @@ def test_every_list_of_care_plan_fields_is_read_from_the_declaration():
         assert str(labels.FIELD_LABELS[name]) == str(schema.PLANS[name].label)
 
 
+def test_every_list_of_ticket_fields_is_read_from_the_declaration():
+    fields = schema.TICKETS.fields
+    assert sheet_columns.TICKETS.fields == tuple(f.name for f in fields if f.sheet)
+    assert sheet_columns.TICKETS.rules == schema.TICKETS.rules
+    assert tuple(rules.ticket_rules(rules.Context())) == tuple(f.name for f in fields if f.checked)
+    exported = [ticket_columns.HEADERS.get(f.name, f.name) for f in fields if f.exported]
+    assert [c.header for c in ticket_columns.TICKETS] == exported
+    assert set(ticket_columns.IMPORTABLE) == {f.name for f in fields if f.importable}
+    assert set(TicketView.form_columns) == {f.name for f in fields if f.form}
+    assert set(TICKET_RULE_FIELDS) == {f.name for f in fields if f.form in schema.FORM_WIDGETS}
+    assert set(SELECTS) == {f.name for f in fields if f.form == "select"}
+    assert TicketView.column_list == schema.TICKETS.listed
+    assert {n if isinstance(n, str) else n[0] for n in TicketView.column_sortable_list} == {
+        f.name for f in fields if f.listed and f.sortable}
+    assert all(TicketView.column_labels[n] is schema.TICKETS[n].label
+               for n in (*TicketView.column_list, *TicketView.form_columns))
+
+
+def test_a_ticket_form_keeps_its_own_order_and_its_channel_its_sheet_header():
+    assert TicketView.form_columns == ("customer", "title", "description", "category", "priority",
+                                       "department", "channel", "assignee", "status", "resolution",
+                                       "satisfaction")
+    assert sheet_columns.TICKETS.column("channel").header == "Channel"
+    with speaking("en"):
+        assert str(TicketView.column_labels["channel"]) == "Came in by"
+
+
+def test_a_ticket_dropdown_takes_the_words_an_admin_gave_it():
+    words = rules.TicketWords(departments=("warehouse",), zh={"仓库": "warehouse"})
+    department = rules.ticket_rules(rules.Context(tickets=words))["department"]
+    assert department.clean("仓库") == department.clean("Warehouse") == "warehouse"
+    with pytest.raises(rules.RuleError):
+        department.clean("technical")
+
+
 SHEET_FIELDS = [(record, f) for record in schema.RECORDS for f in record.sheet_fields]
-SHEET_TABLES = {"customer": sheet_columns.CUSTOMERS, "care plan": sheet_columns.PLANS}
+SHEET_TABLES = {t.key: t for t in sheet_columns.TABLES}
 
 
 @pytest.mark.parametrize(("record", "declared"), SHEET_FIELDS, ids=lambda v: getattr(v, "name", ""))
 def test_a_sheet_column_says_what_its_field_declares(record, declared):
     column = SHEET_TABLES[record.key].column(declared.name)
     with speaking("en"):
-        assert column.header == str(declared.label)
+        assert column.header == (declared.heading or str(declared.label))
     assert column.aliases == declared.aliases and column.read_only == declared.derived
     assert column.domain == declared.domain and column.many == declared.many
     assert column.options == (declared.options if declared.kind == "choice" else ())

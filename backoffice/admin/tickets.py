@@ -12,11 +12,11 @@ from flask_login import current_user
 from peewee import JOIN
 from wtforms import SelectField, ValidationError
 
-from .. import clock, rules
+from .. import clock, rules, schema
 from ..i18n import _, _l
 from ..models import Change, Customer, Interaction, Ticket, TicketOption, User
 from ..tickets import flow, labels, sla
-from ..tickets.columns import ASSIGNEE, TICKETS
+from ..tickets.columns import ASSIGNEE, JOINED, TICKETS
 from .base import SecureModelView, in_subquery, request_sync
 from .customers import owner_options
 from .export import ExportMixin
@@ -24,9 +24,10 @@ from .filters import ArchivedFilter, ChoiceFilter, RelatedFilter
 from .forms import RuleValidator, rule_field
 from .lookups import CustomerLoader
 
-TICKET_RULE_FIELDS = {"title": {}, "description": {"long": True}, "resolution": {"long": True},
-                      "satisfaction": {"description": _l("1 (unhappy) to 5 (very satisfied), asked once resolved")}}
-SELECTS = ("category", "priority", "department", "channel", "status")
+# The form's fields checked by the rules, and its dropdowns checked by them, as the schema says.
+TICKET_RULE_FIELDS = {f.name: {"date": f.form == "date", "long": f.form == "long", "description": f.hint}
+                      for f in schema.TICKETS.rule_fields}
+SELECTS = schema.TICKETS.form_with("select")
 
 
 def _pairs(options):
@@ -64,17 +65,11 @@ def _badge(view, context, model, name):
 class TicketView(ExportMixin, SecureModelView):
     export_columns, export_name = TICKETS, "tickets"
     import_endpoint = "tickets.import_view"
-    column_list = ("ref", "customer", "title", "category", "priority", "status", "sla", "assignee",
-                   "department", "opened_at", "response_due", "resolution_due")
-    column_labels = {"ref": _l("Number"), "customer": _l("Customer"), "title": _l("Title"),
-                     "category": _l("Category"), "priority": _l("Priority"), "status": _l("Status"),
-                     "sla": _l("SLA"), "assignee": _l("Assignee"), "department": _l("Department"),
-                     "opened_at": _l("Opened"), "response_due": _l("Respond by"),
-                     "resolution_due": _l("Resolve by"), "description": _l("Description"),
-                     "resolution": _l("Resolution"), "satisfaction": _l("Satisfaction"),
-                     "channel": _l("Came in by")}
-    column_sortable_list = ("ref", ("customer", Customer.name), "title", "category", "priority", "status",
-                            ("assignee", ASSIGNEE.email), "opened_at", "response_due", "resolution_due")
+    column_list = schema.TICKETS.listed
+    column_labels = {name: label for name, label in schema.TICKETS.labels.items()
+                     if name in (*schema.TICKETS.listed, *schema.TICKETS.form_columns)}
+    # customer and assignee sort by the joined name people read
+    column_sortable_list = tuple((n, JOINED[n]) if n in JOINED else n for n in schema.TICKETS.sortable)
     column_default_sort = ("opened_at", True)
     column_searchable_list = (Ticket.ref, Ticket.title)
     column_formatters = {
@@ -86,8 +81,7 @@ class TicketView(ExportMixin, SecureModelView):
         "department": lambda v, c, m, n: labels.word(m.department, v.option_names),
         "sla": _badge,
     }
-    form_columns = ("customer", "title", "description", "category", "priority", "department", "channel",
-                    "assignee", "status", "resolution", "satisfaction")
+    form_columns = schema.TICKETS.form_columns
     details_template = "admin/ticket_details.html"
 
     def __init__(self, *args, **kwargs):
