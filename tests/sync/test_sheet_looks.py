@@ -127,7 +127,7 @@ def test_a_refused_cell_is_marked_with_its_reason_and_unmarked_once_fixed(book):
     book.type("Customers", row, "Email", "li.na@acme.example.com")
     book.emulator.reset_counts()
     assert book.sync().rejected == 0
-    assert book.counts() == {"values.batchGet": 1, "spreadsheets.batchUpdate": 1, "values.batchUpdate": 1}
+    assert book.counts() == {"values.batchGet": 2, "spreadsheets.batchUpdate": 1, "values.batchUpdate": 1}
     cells = _cells(book, "Customers", row)
     assert [(_background(cells[h]), cells[h].get("note")) for h in ("Email", "Sync status")] == [(None, None)] * 2
     assert book.cell("Customers", row, "Sync status") == ""
