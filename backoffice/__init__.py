@@ -9,7 +9,7 @@ from . import config as settings_module
 def create_app(test_config: dict | None = None, settings: dict | None = None) -> Flask:
     """Build the web app: settings first, then Flask's own overrides from `test_config`."""
     settings = settings or settings_module.load()
-    app = Flask(__name__, template_folder="../templates", static_folder="static",
+    app = Flask(__name__, template_folder="templates", static_folder="static",
                 instance_path=settings["app"]["instance_path"])
     secure = settings["app"]["public_url"].startswith("https://")
     app.config.from_mapping(

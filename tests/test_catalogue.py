@@ -32,7 +32,7 @@ def _texts(string) -> tuple[str, ...]:
 
 def _source_messages() -> set[str]:
     """Every message id the code and templates pass to gettext, as `make messages` extracts them."""
-    method_map = [("backoffice/**.py", "python"), ("sync/**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [("backoffice/**.py", "python"), ("sync/**.py", "python"), ("backoffice/templates/**.html", "jinja2")]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map, keywords={**KEYWORDS, "_": None}):

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import i18n
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "notify"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "notify"
 LOCAL_PANEL = "http://127.0.0.1:5000"  # `backoffice run`'s panel, when app.public_url is not set
 
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
