@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from sync.emulator import EmulatorServer
-from sync.emulator.store import Store
+from sheets_emulator import EmulatorServer
+from sheets_emulator.store import Store
 
 
 def _mutate_in_place(self, spreadsheet_id, fn):

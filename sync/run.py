@@ -13,11 +13,11 @@ import click
 import requests
 
 from backoffice import config
+from sheets_emulator.guard import TOKEN_ENV
 
 from . import children
 from . import tabs as sheet_tabs
 from .columns import CUSTOMERS
-from .emulator.guard import TOKEN_ENV
 
 LOCAL_SHEET_ID = "customer-care-local"
 WORKER = [sys.executable, "-c", "from backoffice.cli import cli; cli()", "worker"]
@@ -40,7 +40,7 @@ def _wait_for(url: str, seconds: float = 20) -> None:
 
 def start_emulator(instance: Path, port: int, spreadsheet_id: str, token: str) -> subprocess.Popen:
     """The local Sheets emulator, keeping its data in the instance folder across restarts."""
-    process = children.start([sys.executable, "-m", "sync.emulator", "--port", str(port),
+    process = children.start([sys.executable, "-m", "sheets_emulator", "--port", str(port),
                               "--data", str(instance / "sheet.json"), "--create", "Customer care",
                               "--id", spreadsheet_id, "--journal"],  # as if the journal's script were installed
                              env={**os.environ, TOKEN_ENV: token})

@@ -19,7 +19,7 @@ from gspread.exceptions import APIError, WorksheetNotFound
 from gspread.http_client import HTTPClient
 from requests.adapters import HTTPAdapter
 
-from .emulator.guard import TOKEN_HEADER
+from sheets_emulator.guard import TOKEN_HEADER
 
 SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",

@@ -116,7 +116,7 @@ class Stack:
         return done
 
     def start_emulator(self) -> None:
-        emulator = self.spawn("emulator", [sys.executable, "-m", "sync.emulator", "--port", "0",
+        emulator = self.spawn("emulator", [sys.executable, "-m", "sheets_emulator", "--port", "0",
                                            "--no-quota", "--create", "Customer care",
                                            "--id", SPREADSHEET_ID])
         self.sheet_url = emulator.wait_for_line(r"Sheets emulator on (http://[^/\s]+)/").group(1)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sync.emulator import ApiError
-from sync.emulator.a1 import (
+from sheets_emulator import ApiError
+from sheets_emulator.a1 import (
     Area,
     col_to_letters,
     letters_to_col,

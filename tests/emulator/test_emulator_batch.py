@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from sheets_emulator import EmulatorServer
 from sync import sheets
-from sync.emulator import EmulatorServer
 
 SID = "test-spreadsheet-0001"  # the id the emulator fixture creates
 SHEET1 = {

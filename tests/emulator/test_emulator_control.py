@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import requests
 
+from sheets_emulator import EmulatorServer
 from sync import sheets
-from sync.emulator import EmulatorServer
 
 SID = "test-spreadsheet-0001"  # the id the emulator fixture creates
 

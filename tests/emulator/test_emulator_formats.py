@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import requests
 
+from sheets_emulator import EmulatorServer
 from sync import sheets
-from sync.emulator import EmulatorServer
 
 SID = "test-spreadsheet-0001"
 RED = {"red": 1, "green": 0.8, "blue": 0.8}

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from sheets_emulator import EmulatorServer
 from sync import sheets
-from sync.emulator import EmulatorServer
 
 SID = "guarded-book"
 TOKEN = "a-token-only-the-run-command-knows"

@@ -7,8 +7,8 @@ from typing import Any
 
 import requests
 
-from sync.emulator import EmulatorServer
-from sync.emulator.journal import HEADER, TAB
+from sheets_emulator import EmulatorServer
+from sheets_emulator.journal import HEADER, TAB
 
 SID = "test-spreadsheet-0001"  # the id the emulator fixture creates
 

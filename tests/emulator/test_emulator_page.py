@@ -12,8 +12,8 @@ from typing import Any
 
 import requests
 
+from sheets_emulator import EmulatorServer
 from sync import sheets
-from sync.emulator import EmulatorServer
 
 SID = "test-spreadsheet-0001"  # the id the emulator fixture creates
 
@@ -137,7 +137,7 @@ def test_command_line(tmp_path: Path) -> None:
     cmd = [
         sys.executable,
         "-m",
-        "sync.emulator",
+        "sheets_emulator",
         "--port",
         "0",
         "--data",

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from sheets_emulator import EmulatorServer
 from sync import sheets
-from sync.emulator import EmulatorServer
 
 
 def test_share_list_and_unshare_a_spreadsheet_made_through_drive(emulator: EmulatorServer, sleeps) -> None:

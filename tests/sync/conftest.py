@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from backoffice.models import SyncRun, User
+from sheets_emulator import EmulatorServer
 from sync import gateway, layout, sheets
 from sync.cycle import run_cycle
-from sync.emulator import EmulatorServer
 
 SID = "sync-test-sheet"
 QUEUE = os.environ.get("TEST_QUEUE", "sqlite")  # sqlite | redis

@@ -1,4 +1,4 @@
-"""Command line: python -m sync.emulator --port PORT [--data FILE] [--quota N|--no-quota] [--latency-ms N]."""
+"""Command line: python -m sheets_emulator --port PORT [--data FILE] [--quota N|--no-quota] [--latency-ms N]."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .server import EmulatorServer
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sync.emulator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sheets_emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument(

@@ -55,7 +55,7 @@ def json_response(payload: Any, status: int = 200) -> Response:
 
 def _by_person(srv: EmulatorServer, req: Request, write: Callable[[Any], dict[str, Any]]):
     """A values write, journaled when the page (a person) sent it: the script's onEdit sees
-    people's edits, never API writes (sync/emulator/journal.py)."""
+    people's edits, never API writes (sheets_emulator/journal.py)."""
     if PERSON_HEADER not in req.headers:
         return write
 
