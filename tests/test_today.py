@@ -142,6 +142,23 @@ def test_marking_plans_done_from_the_list_records_and_advances(app, client, auth
     assert Customer.get_by_id(customer.id).closeness == "stable"
 
 
+def test_mark_done_refuses_a_day_still_to_come_as_the_sheet_does(app, client, auth, rep, fixed_clock):
+    plan = make_plan(make_customer(owner=rep), next_due=TODAY, interval_days=7)
+    auth.login("rep@example.com")
+    token = auth.csrf_token(f"/admin/care_plans/done/?ids={plan.id}")
+    data = {"ids": str(plan.id), "channel": "phone", "summary": "Called", "csrf_token": token}
+    response = client.post("/admin/care_plans/done/", data={**data, "done_on": "2026-11-26"})
+    assert response.status_code == 200
+    assert "&#34;2026-11-26&#34; is still to come; type the day the touch was made" in \
+        response.get_data(as_text=True)
+    from backoffice.models import CarePlan
+    assert CarePlan.get_by_id(plan.id).next_due == TODAY
+    assert Interaction.select().count() == 0
+    response = client.post("/admin/care_plans/done/", data={**data, "done_on": "2026-11-25"})
+    assert response.status_code == 302  # today itself is fine
+    assert CarePlan.get_by_id(plan.id).next_due == dt.date(2026, 12, 2)
+
+
 def test_playbook_editing_is_for_managers_only(app, client, auth, rep):
     auth.login("rep@example.com")
     assert client.get("/admin/playbook/").status_code == 403

@@ -6,7 +6,7 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Optional
 
 from .. import clock, rules
@@ -19,8 +19,17 @@ from .forms import RuleValidator
 from .labels import enum_pairs
 
 
+def _done_by_today(form, field):
+    """The sheet's rule for the day a touch was made: none still to come."""
+    try:
+        rules.done_on(field.data, clock.today())
+    except rules.RuleError as refused:
+        raise ValidationError(str(refused)) from None
+
+
 class MarkDoneForm(FlaskForm):
-    done_on = DateField(_l("Done on"), validators=[DataRequired(message=_l("Give the day it was done."))])
+    done_on = DateField(_l("Done on"), validators=[DataRequired(message=_l("Give the day it was done.")),
+                                                   _done_by_today])
     channel = SelectField(_l("Channel"), choices=enum_pairs("channel", rules.CHANNELS))
     summary = TextAreaField(_l("Summary"), validators=[RuleValidator("interaction", "summary")])
     feedback = TextAreaField(_l("Customer feedback"), validators=[RuleValidator("interaction", "feedback")])
