@@ -1,7 +1,8 @@
 """What one sheet holds and how it differs from the everyone-sheet: its scope, as the cycle's hooks.
 
 The cycle (sync/cycle.py) is one spreadsheet's; a Scope narrows it to a registered sheet:
-the snapshot to the records its scope holds and its own base, the header to its columns, the
+the snapshot to the records its scope holds (in its SQL: a rep's sheet reads only its book)
+and its own base, the header to its columns, the
 cells to masked contacts and an Owner column the sheet cannot change, the history to its
 person. The default Scope() changes nothing: the settings' everyone-sheet as it always was.
 
@@ -21,15 +22,16 @@ from backoffice import actors
 from backoffice.csvio.cells import mask
 from backoffice.db import db
 from backoffice.i18n import _
-from backoffice.models import SheetBase
+from backoffice.models import CarePlan, Customer, SheetBase, SyncRun, Ticket, User
 from backoffice.writer import chunks, insert_dicts
 
-from .columns import CUSTOMERS, ID, OK, STATUS, Table, header_map, raw_text
+from .columns import CUSTOMERS, ID, OK, PLANS, STATUS, TICKETS, Table, header_map, raw_text
 from .merge import STATUS_LIMIT, Plan, RowNote, TabInput
-from .snapshot import Side, Snapshot
+from .snapshot import Side, Snapshot, Within
 from .snapshot import load as load_snapshot
 
 CONTACTS = ("phone", "email")
+_MODELS = {CUSTOMERS.key: Customer, PLANS.key: CarePlan, TICKETS.key: Ticket}
 
 
 def _same(a: str, b: str) -> bool:
@@ -79,10 +81,27 @@ class Scope:
     # -- the database side ------------------------------------------------------------
 
     def load(self, region: str, now) -> Snapshot:
-        snapshot = load_snapshot(region, now, base=None if self.sheet_id is None else self._base)
+        snapshot = load_snapshot(region, now, base=None if self.sheet_id is None else self._base,
+                                 within=self.within())
         if self.scoped:
             self._narrow(snapshot)
         return snapshot
+
+    def within(self) -> Within:
+        """The scope as conditions in the snapshot's queries, so a rep's sheet reads only its book
+        (the book rule of Customer.in_book_of; a ticket also with whoever handles it), and the open
+        conflicts of this sheet's own runs."""
+        sheet = SyncRun.sheet.is_null() if self.sheet_id is None else SyncRun.sheet == self.sheet_id
+        if not self.scoped:
+            return Within(conflicts=sheet)
+        if self.kind == "region":
+            regions = [r for (r,) in Customer.select(Customer.region).distinct().tuples()
+                       if r and _same(r, self.region)]
+            customers = Customer.region.in_(regions)
+            return Within(customers=customers, tickets=customers, conflicts=sheet)
+        ids = [pk for pk, login in User.select(User.id, User.email).tuples() if login.casefold() in self.owners]
+        return Within(customers=Customer.owner.in_(ids),
+                      tickets=Customer.owner.in_(ids) | Ticket.assignee.in_(ids), conflicts=sheet)
 
     def _narrow(self, snapshot: Snapshot) -> None:
         customers = snapshot.sides[CUSTOMERS.key]
@@ -138,7 +157,7 @@ class Scope:
         the values they stand for, Owner as the database has it, other sheets' records held back."""
         table, key = tab.table, tab.table.key
         hidden = [f for f in table.fields if f not in self.columns(table)]
-        foreign = self.foreign.get(key, set())
+        foreign = self.foreign.get(key, set()) | self._elsewhere(tab)
         owner_back, remask, refused, told = {}, {}, {}, {}
         kept = []
         for row in tab.rows:
@@ -160,6 +179,19 @@ class Scope:
         self._owner_back[key], self._remask[key], self._refused[key] = owner_back, remask, refused
         self._told[key] = told
         return tab
+
+    def _elsewhere(self, tab: TabInput) -> set[str]:
+        """The IDs in the rows that name records outside this sheet's scope (the snapshot read only
+        the scope's): one query for the few rows whose ID the sheet's records do not explain."""
+        if not self.scoped:
+            return set()
+        unknown = {ref for ref in (raw_text(row.values.get(ID)).strip() for row in tab.rows)
+                   if ref and ref not in tab.database and ref not in tab.base and ref not in tab.archived}
+        model = _MODELS[tab.table.key]
+        found: set[str] = set()
+        for part in chunks(sorted(unknown)):
+            found.update(ref for (ref,) in model.select(model.ref).where(model.ref.in_(part)).tuples())
+        return found
 
     def _unmask(self, table: Table, row, database, base, remask) -> None:
         for name in CONTACTS:

@@ -17,6 +17,7 @@ from backoffice.models import (
     Customer,
     Industry,
     SyncBase,
+    SyncRun,
     Tag,
     Ticket,
     TicketOption,
@@ -94,7 +95,7 @@ def _read(side: Side, query, converters: list) -> None:
             side.database[ref] = dict(zip(names, values, strict=True))
 
 
-def _customers() -> Side:
+def _customers(where=None) -> Side:
     side = Side(CUSTOMERS)
     owner = User.alias()
     joined = {"owner": (owner.email, User.email), "industry": (Industry.name, Industry.name)}
@@ -106,11 +107,12 @@ def _customers() -> Side:
                              *(c for c, _f in columns))
              .join(owner, JOIN.LEFT_OUTER, on=(Customer.owner == owner.id)).switch(Customer)
              .join(Industry, JOIN.LEFT_OUTER, on=(Customer.industry == Industry.id)))
+    query = query if where is None else query.where(where)
     _read(side, query, [(n, f) for n, (_c, f) in zip(names, columns, strict=True)])
     return side
 
 
-def _plans() -> Side:
+def _plans(where=None) -> Side:
     side = Side(PLANS)
     owner = User.alias()
     joined = {"owner": (owner.email, User.email), "customer_ref": (Customer.ref, Customer.ref),
@@ -122,11 +124,12 @@ def _plans() -> Side:
                              *(c for c, _f in columns))
              .join(Customer).switch(CarePlan)
              .join(owner, JOIN.LEFT_OUTER, on=(CarePlan.owner == owner.id)))
+    query = query if where is None else query.where(where)  # the plans of the customers read
     _read(side, query, [(n, f) for n, (_c, f) in zip(names, columns, strict=True)])
     return side
 
 
-def _tickets() -> Side:
+def _tickets(where=None) -> Side:
     side = Side(TICKETS)
     assignee = User.alias()
     joined = {"assignee": (assignee.email, User.email), "customer_ref": (Customer.ref, Customer.ref),
@@ -135,23 +138,28 @@ def _tickets() -> Side:
     query = (Ticket.select(Ticket.id, Ticket.ref, Ticket.archived, Ticket.updated_at, *(c for c, _f in columns))
              .join(Customer).switch(Ticket)
              .join(assignee, JOIN.LEFT_OUTER, on=(Ticket.assignee == assignee.id)))
+    query = query if where is None else query.where(where)
     _read(side, query, [(n, f) for n, (_c, f) in zip(TICKETS.fields, columns, strict=True)])
     return side
 
 
-def _care_facts(side: Side, now: dt.datetime) -> None:
+def _care_facts(side: Side, now: dt.datetime, narrowed: bool = False) -> None:
     """What the derived fields are worked out from, beside each customer's texts: its interactions
     in the last 30 days and its last one (two aggregate queries), as care.derive reads them."""
-    recent, last = derive.touches(now)
+    few = narrowed and len(side.ids) <= 10_000  # a narrowed read asks for its own customers only
+    recent, last = derive.touches(now, list(side.ids.values()) if few else None)
     for ref, values in side.database.items():
         pk = side.ids[ref]
         values[TOUCHES] = str(recent.get(pk, 0))
         values[LAST_TOUCH] = last[pk].isoformat() if pk in last else ""
 
 
-def _open_conflicts(sides: dict[str, Side]) -> None:
-    """The conflicts no admin has resolved yet: their rows keep saying so (one query)."""
+def _open_conflicts(sides: dict[str, Side], where=None) -> None:
+    """The conflicts no admin has resolved yet: their rows keep saying so (one query).
+    `where` (on Conflict joined to its SyncRun) keeps one sheet's: a conflict shows where it happened."""
     query = Conflict.select(Conflict.table, Conflict.ref, Conflict.field, Conflict.kept).where(~Conflict.resolved)
+    if where is not None:
+        query = query.join(SyncRun, JOIN.LEFT_OUTER).where(where)
     for table, ref, name, kept in query.tuples():
         if table in sides:
             sides[table].open_conflicts.setdefault(ref, set()).add((name, kept))
@@ -166,18 +174,28 @@ def _base(sides: dict[str, Side]) -> None:
         sides[table].base[ref] = data
 
 
-def load(region: str, now: dt.datetime | None = None, base=None) -> Snapshot:
+@dataclass(frozen=True)
+class Within:
+    """What one sheet's snapshot reads, as conditions in the queries (sync/scope.py); None: all."""
+    customers: Any = None  # on Customer: the customers read, and the plans hanging off them
+    tickets: Any = None  # on Ticket joined to its Customer
+    conflicts: Any = None  # on Conflict joined to its SyncRun
+
+
+def load(region: str, now: dt.datetime | None = None, base=None, within: Within | None = None) -> Snapshot:
     """Read both tables, the base and the dictionaries: a fixed number of queries, whatever the size.
 
     With `now`, each customer also carries the facts its derived fields come from (see TOUCHES).
     `base(sides)` fills the sides' bases instead of SyncBase (a registered sheet's own: sync/scope.py).
+    `within` narrows what is read to one sheet's records and conflicts, in SQL.
     """
-    customers, plans, tickets = _customers(), _plans(), _tickets()
+    within = within or Within()
+    customers, plans, tickets = _customers(within.customers), _plans(within.customers), _tickets(within.tickets)
     if now is not None:
-        _care_facts(customers, now)
+        _care_facts(customers, now, narrowed=within.customers is not None)
     sides = {side.table.key: side for side in (customers, plans, tickets)}
     (base or _base)(sides)
-    _open_conflicts(sides)
+    _open_conflicts(sides, within.conflicts)
     users = {u.email: u.id for u in User.select(User.id, User.email, User.active)}
     active = frozenset(u.email for u in User.select(User.email).where(User.active))
     industries = {i.name: i.id for i in Industry.select()}
