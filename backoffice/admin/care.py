@@ -7,9 +7,9 @@ from flask_login import current_user
 from peewee import JOIN
 from wtforms import ValidationError
 
-from .. import clock, rules, schema
+from .. import clock, rules, schema, words
 from ..csvio import columns as export_columns
-from ..i18n import _l
+from ..i18n import _l, word
 from ..models import CarePlan, Customer, Interaction
 from .base import SecureModelView, in_subquery
 from .care_done import MarkDoneMixin
@@ -17,7 +17,7 @@ from .customers import owner_options
 from .export import ExportMixin
 from .filters import ChoiceFilter, DueFilter, RelatedFilter
 from .forms import rule_field
-from .labels import ENUM_COLUMNS, enum_pairs
+from .labels import ENUM_COLUMNS, FIELD_LABELS, enum_pairs, plan_title
 from .lookups import CarePlanLoader, CustomerLoader
 
 # The form's fields checked by the rules (the dropdowns are the model's own), as the schema says.
@@ -144,8 +144,15 @@ class PlaybookStepView(SecureModelView):
                    "owned_by_sales_lead", "once", "active")
     column_default_sort = ("applies_to", False)
     form_columns = column_list
+    # Tier or stage, its key and the seeded titles in the reader's words (the stored keys stay English).
+    column_formatters = {"applies_to": lambda v, c, m, n: FIELD_LABELS.get(m.applies_to, m.applies_to),
+                         "value": lambda v, c, m, n: word(m.applies_to, m.value),
+                         "title": lambda v, c, m, n: plan_title(m.title)}
+    form_choices = {"applies_to": [("tier", FIELD_LABELS["tier"]), ("stage", FIELD_LABELS["stage"])]}
 
     def on_model_change(self, form, model, is_created):
+        allowed = rules.TIERS if model.applies_to == "tier" else rules.STAGES
+        model.value = words.find(model.applies_to, model.value or "", allowed) or model.value  # 成交 is deal
         for problem in rules.playbook_step_problems(model.__data__).values():
             raise ValidationError(problem)
 

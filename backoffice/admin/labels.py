@@ -46,7 +46,9 @@ KEPT_WORDS = {
     "user": _l("panel"), "sheet": _l("sheet"), "import": _l("import"), "system": _l("system"),
     "customer": _l("customer"), "care plan": _l("care plan"), "ticket": _l("ticket"),
     "manual": _l("by hand"), "schedule": _l("on schedule"), "save": _l("after a save"),
+    "cli": _l("from the command line"),
     "ok": _l("done"), "running": _l("running"), "failed": _l("failed"), "stopped": _l("stopped"),
+    "skipped": _l("skipped"),
     "confirmed": _l("confirmed"), "database": _l("panel"), "queued": _l("queued"),
     "checking": _l("checking"), "ready": _l("ready to import"), "importing": _l("importing"),
 }
@@ -70,6 +72,30 @@ def enum_pairs(domain: str, options) -> list[tuple[str, LazyString]]:
 
 def kept_word(key) -> str:
     return str(KEPT_WORDS.get(key, key)) if isinstance(key, str) else key
+
+
+def kept_pairs(keys) -> list[tuple[str, LazyString]]:
+    """(key, its words) of the panel's bookkeeping, for a filter's options."""
+    return [(key, KEPT_WORDS[key]) for key in keys]
+
+
+def field_word(table: str | None, name: str | None) -> str:
+    """A field of a record (the history's table name: customer, care plan, ticket) as people read it."""
+    if not name:
+        return ""
+    for record in schema.RECORDS:
+        if record.key == table and name in record.labels:
+            return str(record.labels[name])
+    return str(FIELD_LABELS.get(name, name))
+
+
+def synced_field_pairs() -> list[tuple[str, str]]:
+    """Each field the sheet syncs, once, with its words (for a filter of conflicts)."""
+    pairs: dict[str, str] = {}
+    for record in schema.RECORDS:
+        for field in record.sheet_fields:
+            pairs.setdefault(field.name, str(field.label))
+    return list(pairs.items())
 
 
 def shown(domain: str, value) -> str:

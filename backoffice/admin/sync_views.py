@@ -12,6 +12,8 @@ from ..db import db
 from ..i18n import _, _l
 from ..models import Conflict, SheetConnection, SyncRun
 from .base import SecureModelView, record_id
+from .filters import ChoiceFilter
+from .labels import field_word, kept_pairs, synced_field_pairs
 
 
 def queue_cycle(trigger: str) -> bool:
@@ -33,6 +35,11 @@ JOURNAL_STATES = {
                  "sheet until it shows edits again"),
 }
 
+
+RUN_STATUSES = ("ok", "failed", "stopped", "confirmed", "running", "skipped")
+RUN_TRIGGERS = ("schedule", "save", "manual", "cli")
+TABLES = ("customer", "care plan", "ticket")
+SIDES = ("sheet", "database")
 
 JOURNAL_WORDS = {"live": _l("live"), "quiet": _l("live, nothing new"), "absent": _l("not installed"),
                  "missed": _l("missed an edit")}
@@ -80,7 +87,12 @@ class SyncRunView(SecureModelView):
                          "journal": lambda v, c, m, n: str(JOURNAL_WORDS.get(m.journal, m.journal or ""))}
     kept_columns = ("trigger", "status")
     column_default_sort = ("started_at", True)
-    column_filters = ("status", "trigger")
+
+    def __init__(self, *args, **kwargs):
+        # Options in the reader's words; the URL keeps the stored English key (status_equals=failed).
+        self.column_filters = [ChoiceFilter(SyncRun.status, _l("Status"), kept_pairs(RUN_STATUSES)),
+                               ChoiceFilter(SyncRun.trigger, _l("Trigger"), kept_pairs(RUN_TRIGGERS))]
+        super().__init__(*args, **kwargs)
 
     def render(self, template, **kwargs):
         kwargs.setdefault("stopped_run", stopped_run())
@@ -122,10 +134,17 @@ class ConflictView(SecureModelView):
     can_create = can_edit = False
     column_list = ("at", "table", "ref", "field", "base_value", "sheet_value", "database_value", "kept",
                    "resolved", "resolution", "resolved_by")
-    kept_columns = ("table", "kept")
+    kept_columns = ("table", "kept", "resolution")
     column_default_sort = ("at", True)
-    column_filters = ("resolved", "table", "field")
-    column_formatters = {"resolved_by": lambda v, c, m, n: m.resolved_by.email if m.resolved_by_id else ""}
+    column_formatters = {"resolved_by": lambda v, c, m, n: m.resolved_by.email if m.resolved_by_id else "",
+                         "field": lambda v, c, m, n: field_word(m.table, m.field)}
+
+    def __init__(self, *args, **kwargs):
+        self.column_filters = ["resolved",
+                               ChoiceFilter(Conflict.table, _l("Kind"), kept_pairs(TABLES)),
+                               ChoiceFilter(Conflict.field, _l("Field"), synced_field_pairs),
+                               ChoiceFilter(Conflict.kept, _l("Kept"), kept_pairs(SIDES))]
+        super().__init__(*args, **kwargs)
 
     def after_model_change(self, form, model, is_created):
         pass
