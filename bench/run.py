@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 import sys
@@ -161,12 +162,31 @@ def main() -> None:
     log(f"done in {total:.0f} s; raw numbers in {WORK / 'raw.json'}")
 
 
+# The sections this script writes; every other section of RESULTS.md (the monthly review, the
+# edit journal, sheets per person) is measured by a bench of its own and kept as it stands.
+GENERATED = ("## Machine", "## 1. ", "## 1b. ", "## 2. ", "## 3. ", "## 4. ")
+
+
+def kept_sections(old: str) -> list[str]:
+    """The sections of an earlier RESULTS.md that `make bench` does not measure, in their order."""
+    sections = re.split(r"(?m)^(?=## )", old)[1:]
+    return [s.strip("\n") for s in sections if not s.startswith(GENERATED)]
+
+
+def results_text(head: list[str], body: list[str], old: str = "") -> str:
+    """The new RESULTS.md: this run's sections, then the others' sections kept from `old`."""
+    kept = kept_sections(old)
+    return "\n".join(head + body) + "\n" + "".join(f"\n{section}\n" for section in kept)
+
+
 def write_results(info: dict, body: list[str], total: float) -> None:
     if QUICK:
         return  # a smoke run's numbers are not results
     head = ["# Benchmark results", "",
             "Produced by `make bench` (bench/run.py); numbers are printed, not asserted. Targets, "
-            "how each number is taken, and what is left are in bench/NOTES.md.", "",
+            "how each number is taken, and what is left are in bench/NOTES.md. `make bench` rewrites "
+            "the machine and sections 1-4; the sections after them come from benches of their own "
+            "(each names its command) and are kept as they were.", "",
             "## Machine", "",
             f"- CPU: {info['cpu']}, {info['cores']} cores; RAM {info['ram_gb']} GB; {info['os']}",
             f"- Python {info['python']}, SQLite {info['sqlite']}, PostgreSQL {info['postgresql']}",
@@ -175,7 +195,9 @@ def write_results(info: dict, body: list[str], total: float) -> None:
             "run test suites on the same 2 cores, so wall times can be inflated several-fold; "
             "'sync CPU' (the sync process's own CPU time) is the steadier figure.",
             f"- Whole run: {total / 60:.1f} minutes.", ""]
-    (ROOT / "RESULTS.md").write_text("\n".join(head + body) + "\n")
+    results = ROOT / "RESULTS.md"
+    old = results.read_text() if results.exists() else ""
+    results.write_text(results_text(head, body, old))
 
 
 if __name__ == "__main__":
