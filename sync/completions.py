@@ -118,7 +118,7 @@ def _clean(checks: dict[str, rules.Rule], name: str, raw: Any):
 
 
 def apply(found: list[Typed], side: Side, users: Mapping[str, int], settings: dict,
-          now: dt.datetime | None = None) -> int:
+          now: dt.datetime | None = None, actor: actors.Actor = actors.SHEET) -> int:
     """Apply the completions not applied before, in one transaction; how many were new.
 
     Each logs its interaction (by the person where known), moves the plan on and is kept under
@@ -134,7 +134,7 @@ def apply(found: list[Typed], side: Side, users: Mapping[str, int], settings: di
         if not fresh:
             return 0
         customers = set()
-        with actors.acting_as(actors.SHEET):
+        with actors.acting_as(actor):
             for plan in CarePlan.select().where(CarePlan.id.in_(list(fresh))):
                 typed = fresh[plan.id]
                 if plan.archived or plan.status != "active":  # changed in the panel since the snapshot
@@ -147,7 +147,7 @@ def apply(found: list[Typed], side: Side, users: Mapping[str, int], settings: di
                                        interaction=logged.id)
                 customers.add(plan.customer_id)
         if customers:
-            customers_changed(customers, settings, actor=actors.SHEET, now=now)
+            customers_changed(customers, settings, actor=actor, now=now)
     return sum(1 for t in fresh.values() if t.error is None)
 
 
@@ -171,11 +171,17 @@ def notes(found: list[Typed], side: Side) -> dict[int, RowNote]:
 
 
 def take(tab, columns: Mapping[str, int] | None, snapshot, settings: dict,
-         now: dt.datetime | None = None) -> tuple[list[Typed], int]:
+         now: dt.datetime | None = None, person: str = "",
+         actor: actors.Actor = actors.SHEET) -> tuple[list[Typed], int]:
     """Read the Care plans tab's completions and apply the new ones: (what was typed, how many
-    were applied now). The cycle reads the database again when any was applied."""
+    were applied now). The cycle reads the database again when any was applied.
+
+    In a person's sheet (`person`, their login) a completion nobody else is known to have typed
+    is theirs: the interaction is logged as their touch, and the history names `actor`."""
     if tab is None or columns is None:
         return [], 0
     side = snapshot.sides[PLANS.key]
     found = read(tab.values, columns, side, snapshot.ctx, clock.today())
-    return found, apply(found, side, snapshot.users, settings, now)
+    for typed in found:
+        typed.by = typed.by or person or None
+    return found, apply(found, side, snapshot.users, settings, now, actor)

@@ -246,7 +246,7 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
     # Plans marked done in the sheet are committed before anything is written (sync/completions.py);
     # then both tabs merge the database as it now is: moved plans, customers' new closeness.
     done, applied = completions.take(tabs.get(tab_names[PLANS.key]), column_maps.get(PLANS.key),
-                                     snapshot, settings, now)
+                                     snapshot, settings, now, person=scope.person, actor=scope.actor)
     if applied:
         snapshot = scope.load(settings["phone"]["default_region"], now)
     follow = None

@@ -7,7 +7,7 @@ from flask_admin.actions import action
 from flask_login import current_user
 from peewee import fn
 
-from .. import clock, reports, signals
+from .. import clock, signals
 from ..db import db
 from ..i18n import _, _l
 from ..models import Conflict, SheetConnection, SyncRun
@@ -21,10 +21,10 @@ def queue_cycle(trigger: str) -> bool:
     return signals.handled(signals.cycle_requested.send(current_app._get_current_object(), trigger=trigger))
 
 
-def stopped_run() -> SyncRun | None:
-    """The latest finished run, when the mass-archive guard stopped it."""
-    latest = reports.last_sync_run()
-    return latest if latest is not None and latest.status == "stopped" else None
+def stopped_runs() -> list[SyncRun]:
+    """Each sheet's latest finished run that the mass-archive guard stopped: one sheet's stop is
+    confirmed on its own, and another sheet's later cycle does not hide it."""
+    return [row["last"] for row in sheet_lags() if row["last"] is not None and row["last"].status == "stopped"]
 
 
 JOURNAL_STATES = {
@@ -95,7 +95,7 @@ class SyncRunView(SecureModelView):
         super().__init__(*args, **kwargs)
 
     def render(self, template, **kwargs):
-        kwargs.setdefault("stopped_run", stopped_run())
+        kwargs.setdefault("stopped_runs", stopped_runs())
         if template == self.list_template:
             kwargs.setdefault("sheet_lags", sheet_lags())
             kwargs.setdefault("journal_state", journal_state())
@@ -116,8 +116,8 @@ class SyncRunView(SecureModelView):
     def confirm_archive(self, run_id: int):
         if current_user.role != "admin":
             return self.inaccessible_callback("confirm_archive")
-        run = stopped_run()
-        if run is None or run.id != run_id:
+        run = next((r for r in stopped_runs() if r.id == run_id), None)
+        if run is None:
             flash(_("There is no stopped sync to confirm."), "error")
             return redirect(url_for(".index_view"))
         with db.atomic():

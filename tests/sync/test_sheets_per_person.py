@@ -1,9 +1,23 @@
 """Sheets per person: the managers' sheet and two reps' sheets, the database as the hub between them."""
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 
-from backoffice.models import Change, Customer, SheetBase, SheetConnection, SyncRun, User
+from backoffice import clock
+from backoffice.models import (
+    Change,
+    Conflict,
+    Customer,
+    Interaction,
+    SheetBase,
+    SheetConnection,
+    SyncRun,
+    Ticket,
+    User,
+)
 from sync import gateway, layout
 from sync.columns import TABLES
 from sync.registered import run_sheet_cycle
@@ -245,3 +259,73 @@ def test_a_teams_sheet_and_a_regions_sheet_hold_their_customers(three, emulator,
     rec["beta"].save()
     run = made["region"].sync()
     assert (run.archived, made["region"].ids()) == (0, set())  # left the region: left the sheet
+
+
+def test_a_reps_sheet_reads_only_its_book_from_the_database(three):
+    """The scope is in the snapshot's queries: rep A's cycle never reads rep B's records."""
+    from sync.registered import scope_for
+    from sync.scope import Scope
+    book, sheets, rec = three
+    ticket = Ticket.create(customer=rec["beta"], title="Press jammed", assignee=rec["rep_a"])
+    snapshot = scope_for(sheets["a"].connection).load("CN", dt.datetime(2026, 3, 10, 4, 0))
+    customers, plans, tickets = (snapshot.sides[k] for k in ("customer", "care plan", "ticket"))
+    assert set(customers.ids) == {rec["alpha"].ref} and set(customers.database) == {rec["alpha"].ref}
+    assert set(plans.ids) == {p.ref for p in rec["alpha"].care_plans}
+    assert set(tickets.ids) == {ticket.ref}  # given to rep A: in A's book, as in the panel
+    Customer.update(region="East China").where(Customer.id == rec["beta"].id).execute()
+    region = Scope(sheet_id=sheets["b"].connection.id, kind="region", region=" east china")
+    assert set(region.load("CN", None).sides["customer"].ids) == {rec["beta"].ref}
+
+
+def test_an_open_conflict_shows_only_on_the_sheet_where_it_happened(three):
+    book, sheets, rec = three
+    _all(book, sheets)
+    sheets["a"].type("Customers", sheets["a"].find(rec["alpha"].ref)["_row"], "Needs", "Two presses")
+    Customer.update(needs="One press").where(Customer.id == rec["alpha"].id).execute()
+    _all(book, sheets, first="a")
+    conflict = Conflict.get()
+    assert conflict.run.sheet_id == sheets["a"].connection.id
+    assert "changed here and in the panel" in sheets["a"].find(rec["alpha"].ref)["Sync status"]
+    assert "changed here" not in book.find(rec["alpha"].ref)["Sync status"]
+    _all(book, sheets)
+    assert "changed here and in the panel" in sheets["a"].find(rec["alpha"].ref)["Sync status"]
+    assert "changed here" not in book.find(rec["alpha"].ref)["Sync status"]
+
+
+def test_a_stopped_reps_sheet_is_confirmed_on_its_own(three, client, auth, monkeypatch):
+    from backoffice.admin import sync_views
+    from tests.conftest import make_user
+    book, sheets, rec = three
+    _all(book, sheets)
+    for row in sorted((r["_row"] for r in sheets["b"].records()), reverse=True):
+        sheets["b"].delete_row("Customers", row)
+    stopped = sheets["b"].sync()
+    assert stopped.status == "stopped" and "missing from the sheet" in stopped.error
+    assert book.sync().status == "ok" and sheets["a"].sync().status == "ok"  # later runs of other sheets
+    make_user()
+    auth.login()
+    page = client.get("/admin/sync_runs/").get_data(as_text=True)
+    assert f'data-sheet="{sheets["b"].connection.id}"' in page and "6 of 6 customers are missing" in page
+    monkeypatch.setattr(sync_views, "queue_cycle", lambda trigger: True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    client.post(f"/admin/sync_runs/confirm-archive/{stopped.id}/", data={"csrf_token": token})
+    assert SyncRun.get_by_id(stopped.id).status == "confirmed"
+    assert sheets["b"].sync().archived == 6
+    assert not Customer.get_by_id(rec["alpha"].id).archived
+    assert 'id="sync-stopped"' not in client.get("/admin/sync_runs/").get_data(as_text=True)
+
+
+def test_a_plan_marked_done_in_a_reps_sheet_is_logged_as_that_rep(three):
+    book, sheets, rec = three
+    with clock.pinned(dt.datetime(2026, 3, 10, 4, 0)):
+        _all(book, sheets)
+        [plan] = rec["alpha"].care_plans
+        row = sheets["a"].find(plan.ref, "Care plans")["_row"]
+        sheets["a"].type("Care plans", row, "Done on", "2026-03-09")
+        run = sheets["a"].sync()
+    assert run.status == "ok", run.error
+    [touch] = Interaction.select().where(Interaction.care_plan == plan.id)
+    assert touch.user_id == rec["rep_a"].id
+    change = Change.get((Change.record_ref == plan.ref) & (Change.field == "next_due") & (Change.action == "update"))
+    assert (change.actor_label, change.user_id) == ("a@example.com via the sheet", rec["rep_a"].id)
+    assert "done on 2026-03-09" in sheets["a"].find(plan.ref, "Care plans")["Sync status"]
