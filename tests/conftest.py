@@ -26,19 +26,37 @@ def _pg_admin(sql: str) -> None:
         conn.close()
 
 
-def count_statements(work) -> tuple[int, object]:
-    """How many SQL statements `work()` sends to the database, and what it returned."""
-    sent = []
-    original = db.obj.execute_sql
+class _CountingCursor:
+    """A cursor that notes each statement it is handed (one per `executemany`, as one is prepared)."""
 
-    def counting(sql, params=None, *args, **kwargs):
-        sent.append(sql)
-        return original(sql, params, *args, **kwargs)
-    db.obj.execute_sql = counting
+    def __init__(self, cursor, sent: list):
+        self._cursor, self._sent = cursor, sent
+
+    def execute(self, sql, *args, **kwargs):
+        self._sent.append(sql)
+        return self._cursor.execute(sql, *args, **kwargs)
+
+    def executemany(self, sql, *args, **kwargs):
+        self._sent.append(sql)
+        return self._cursor.executemany(sql, *args, **kwargs)
+
+    def __iter__(self):
+        return iter(self._cursor)
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+
+def count_statements(work) -> tuple[int, object]:
+    """How many SQL statements `work()` sends to the database, and what it returned: those of
+    peewee's queries and those the bulk writer hands a cursor of its own (its inserts)."""
+    sent = []
+    original = db.obj.cursor
+    db.obj.cursor = lambda *args, **kwargs: _CountingCursor(original(*args, **kwargs), sent)
     try:
         result = work()
     finally:
-        del db.obj.execute_sql
+        del db.obj.cursor
     return len(sent), result
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from contextlib import ExitStack
 
 from peewee import Case, fn
 
@@ -74,7 +75,8 @@ def derive(settings: dict, customer_ids: Iterable[int] | None = None,
     touch_counts, last_touch = touches(now, ids)
     moves: dict[tuple[str, str], list[int]] = {}
     changed = {}
-    with Batch(actors.SYSTEM) as batch:
+    with ExitStack() as stack:
+        batch = None  # opened at the first change: a save that moves nothing pays for no transaction
         for customer in customers.order_by(Customer.id).iterator():
             wanted = derived_values(customer, touch_counts.get(customer.id, 0),
                                     last_touch.get(customer.id), settings, now)
@@ -84,6 +86,8 @@ def derive(settings: dict, customer_ids: Iterable[int] | None = None,
             for name in DERIVED:
                 if before[name] != wanted[name]:
                     moves.setdefault((name, wanted[name]), []).append(customer.id)
+            if batch is None:
+                batch = stack.enter_context(Batch(actors.SYSTEM))
             batch.changed(customer, {k: as_text(v) for k, v in before.items()}, wanted)
         for (name, value), ids in moves.items():
             batch.set(Customer, {name: value, "updated_at": utcnow()}, ids)
