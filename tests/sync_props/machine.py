@@ -15,6 +15,7 @@ from backoffice.models import Customer, SyncBase
 from sync.cycle import run_cycle
 
 from . import checks
+from .care_tickets import CareAndTickets
 from .crashes import POINTS, Crash, crash_at
 from .fields import BAD, HEADERS, INVALID, VALID, Edit, context, meaning, python_value, stored
 from .sheet_view import Formula, SheetView, shown
@@ -28,7 +29,7 @@ FAULTS = [("429", "values.batchGet"), ("429", "values.batchUpdate"), ("500", "va
 FIELDS = sorted(HEADERS)
 
 
-class SyncMachine(RuleBasedStateMachine):
+class SyncMachine(CareAndTickets, RuleBasedStateMachine):
     world = None  # set by machine_for()
 
     def __init__(self) -> None:
@@ -447,6 +448,7 @@ class SyncMachine(RuleBasedStateMachine):
         checks.database_is_valid(self.ctx)
         self.count = checks.nothing_deleted(self.count)
         checks.history_replays(self)
+        self.after_every_cycle()  # tickets' numbers, Done on applied at most once
         if run is None:
             return None
         STATS[f"run {run.status}"] += 1
@@ -463,6 +465,7 @@ class SyncMachine(RuleBasedStateMachine):
         if not hooked:
             checks.rows_and_records_match(self, covered)  # first: it learns the new rows' refused cells
             checks.converged(self)
+            self.after_a_clean_cycle(covered)  # ticket rows and Done on entries
         return run
 
     @invariant()

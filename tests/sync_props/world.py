@@ -21,14 +21,17 @@ from backoffice.models import (
     Customer,
     Interaction,
     Lease,
+    SheetCompletion,
     SyncBase,
     SyncRun,
+    Ticket,
+    TicketCounter,
     User,
     utcnow,
 )
 from backoffice.models import base as model_base
+from sheets_emulator import EmulatorServer
 from sync import gateway, layout, lease, sheets
-from sync.emulator import EmulatorServer
 
 from .sheet_view import Formula
 
@@ -36,7 +39,8 @@ TABS = {"customer": "Customers", "care plan": "Care plans", "ticket": "Tickets"}
 TEMPLATE = "template"
 TEMPLATE_ROWS = 40  # small grids keep the emulator's copy-on-write cheap; the sync grows them
 TIMEOUT = 2.0  # seconds; a "delay" fault holds its reply longer than this
-PER_EXAMPLE = (Conflict, SyncBase, SyncRun, Lease, Change, Interaction, CarePlan, Customer)
+PER_EXAMPLE = (SheetCompletion, Ticket, TicketCounter, Conflict, SyncBase, SyncRun, Lease, Change,
+               Interaction, CarePlan, Customer)
 
 
 class SeededSecrets(random.Random):
