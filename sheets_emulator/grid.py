@@ -39,11 +39,17 @@ def read(
     lines: dict[int, dict[int, Any]] = {}  # major index -> {minor index: value}
     cells = sheet.cells
     by_rows = major != "COLUMNS"
-    for key in list(cells):
+    area = (r1 - r0) * (c1 - c0)
+    # A few rows of a big tab (a cycle reading only the rows that changed): look up the area's
+    # cells instead of walking every cell of the tab once per range.
+    keys = [(r, c) for r in range(r0, r1) for c in range(c0, c1)] if area < len(cells) else list(cells)
+    for key in keys:
         r, c = key
         if not (r0 <= r < r1 and c0 <= c < c1):
             continue
-        cell = cells[key]
+        cell = cells.get(key)
+        if cell is None:
+            continue
         uv = cell.get("uv")
         if not uv:
             continue

@@ -25,6 +25,7 @@ from . import (
     gateway,
     journal,
     lease,
+    narrow,
     placing,
     records,
     tickets,
@@ -214,14 +215,23 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
     # between our read and our write is overwritten; reading the sheet last keeps that window
     # to the merge alone. A record saved in the panel meanwhile is caught by its updated_at.
     # The edit journal rides in the tabs' one batched read when it is there (sync/journal.py).
-    if watch.nothing_new(spreadsheet, settings, scope):
+    looked = watch.look(spreadsheet, settings, scope)
+    if looked.quiet:
         outcome.journal = "quiet"  # no journaled edit, no change in the database: nothing more to read
         return outcome
     before = watch.begin(spreadsheet, settings, scope)
+    if looked.seen is not None:
+        before = looked.mark  # taken before the records changed since are read by their stamp
     read_journal = journal.wanted(spreadsheet, sheet.get("full_read_minutes", 10))
     now = clock.now()  # one instant for the derived fields here and in the commit's care follow-up
     snapshot = scope.load(settings["phone"]["default_region"], now)
-    tab_names, tabs = sheet_tabs.read(spreadsheet, sheet)  # titles in the sheet's language, or its old ones
+    # A few rows changed: only those rows are read (sync/narrow.py); else the whole tabs.
+    narrowed = narrow.read(spreadsheet, looked, snapshot, scope) if looked.seen is not None else None
+    if narrowed is not None:
+        tab_names, tabs = dict(narrowed.names), dict(narrowed.tabs)
+        tabs[journal.TAB] = gateway.TabValues(journal.TAB, looked.journal, len(looked.journal), 7)
+    else:
+        tab_names, tabs = sheet_tabs.read(spreadsheet, sheet)  # titles in the sheet's language, or its old ones
     lines, journaled = journal.take(spreadsheet, tabs, read_journal)
     taken = {ref for side in snapshot.sides.values() for ref in (*side.ids, *side.base)}
     column_maps: dict[str, dict[str, int]] = {}
@@ -267,6 +277,8 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
                                  check=tickets.refusals if table is TICKETS
                                  else credit_codes.refusals() if table is CUSTOMERS else None)
         tab_input = _tab_input(table, tab, columns, side, sheet["language"], typed.get(title, set()))
+        if narrowed is not None:
+            tab_input = narrow.narrow(tab_input, narrowed.refs[table.key], narrowed.lengths[title])
         tab_input.base = journal.with_bases(tab_input.base, reapplied.bases.get(title))
         if table is PLANS and outcome.plans and outcome.plans[0].table is CUSTOMERS:
             # The commit's care follow-up, worked out now: its plans go in this cycle's write.
@@ -309,7 +321,8 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
     # Placed by ID: rows a person moved since the read are found again; those gone wait (sync/placing.py).
     titles_of = {tab_names[p.table.key]: p for p in outcome.plans if p.marks or tab_names[p.table.key] in cells}
     placed, left = placing.place(
-        spreadsheet, cells, refs, {t: placing.read_ids(tabs[t].values, column_maps[p.table.key][ID])
+        spreadsheet, cells, refs, {t: narrowed.ids[t] if narrowed is not None
+                                   else placing.read_ids(tabs[t].values, column_maps[p.table.key][ID])
                                    for t, p in titles_of.items()},
         {t: column_maps[p.table.key][ID] for t, p in titles_of.items()},
         {t: set(p.marks) for t, p in titles_of.items()})
@@ -334,6 +347,12 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
     quiet = not (cells or marks or applied or left or outcome.problems or any(
         p.creates or p.updates or p.archives or p.conflicts for p in outcome.plans))
     heads = {title: tab.values[0] if tab.values else [] for title, tab in tabs.items() if tab is not None}
+    lengths = {title: max(len(tab.values), max(cells.get(title) or [0])) for title, tab in tabs.items()
+               if tab is not None}
+    grids = {title: tab.grid_rows for title, tab in tabs.items() if tab is not None}
+    if narrowed is not None:  # kept unless something is left for the full read, or the tab grew
+        quiet = not (left or outcome.problems or any(lengths[t] > grids[t] for t in cells))
     outcome.journal = watch.remember(spreadsheet, settings, scope, before, heads, quiet,
-                                     watch.missed_edits(outcome.plans, lines), bool(lines))
+                                     watch.missed_edits(outcome.plans, lines), bool(lines), tab_names, lengths,
+                                     looked.seen if narrowed is not None else None, grids)
     return outcome

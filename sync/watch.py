@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from peewee import fn
@@ -56,6 +56,19 @@ class Seen:
     day: dt.date
     mark: tuple
     headers: dict[str, list[Any]]  # tab title -> its header row as read
+    names: dict[str, str] = field(default_factory=dict)  # table key -> its tab's title
+    lengths: dict[str, int] = field(default_factory=dict)  # tab title -> rows in use (header included)
+    grids: dict[str, int] = field(default_factory=dict)  # tab title -> the grid's rows
+
+
+@dataclass
+class Look:
+    """What the quick look found: nothing new (`quiet`), or the journal's rows and the database's
+    mark, for a cycle that reads only the rows that changed (sync/narrow.py)."""
+    quiet: bool = False
+    seen: Seen | None = None
+    journal: list[list[Any]] = field(default_factory=list)  # the `_journal` tab as read, header first
+    mark: tuple = ()
 
 
 SCOPE_FIELDS = ("sheet_id", "kind", "person", "owners", "region", "shown", "masked")  # not its per-run state
@@ -76,6 +89,18 @@ def key(settings: dict, scope) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+class Mark(tuple):
+    """The database's mark, with the newest `updated_at` of each synced table (`stamps`): the
+    records changed since are read by their stamp (sync/narrow.py)."""
+    stamps: dict[str, Any]
+
+
+# Parts of the mark that may move while a cycle still reads only what changed (sync/narrow.py):
+# the history's newest row and each synced table's newest updated_at. Anything else (records
+# made, users, dictionaries, interactions, conflicts, the base's size) makes the cycle full.
+MOVABLE = frozenset({0, 2, 4, 6})
+
+
 def mark(scope) -> tuple:
     """Aggregates that move whenever anything the cycle reads from the database changes.
 
@@ -83,8 +108,11 @@ def mark(scope) -> tuple:
     writes made without one (bulk moves), and the rest stand for what the merge's rules read.
     """
     parts: list[Any] = [Change.select(fn.MAX(Change.id)).scalar()]
-    for model in (Customer, CarePlan, Ticket):
-        parts.append(model.select(fn.COUNT(model.id), fn.MAX(model.id), fn.MAX(model.updated_at)).tuples()[0])
+    stamps = {"change": parts[0]}
+    for model, table in ((Customer, "customer"), (CarePlan, "plan"), (Ticket, "ticket")):
+        count, newest, stamp = model.select(fn.COUNT(model.id), fn.MAX(model.id), fn.MAX(model.updated_at)).tuples()[0]
+        parts += [(count, newest), stamp]
+        stamps[table] = stamp
     parts.append(Interaction.select(fn.COUNT(Interaction.id), fn.MAX(Interaction.id)).tuples()[0])
     parts.append(Conflict.select(fn.COUNT(Conflict.id), fn.MAX(Conflict.id),
                                  fn.SUM(Conflict.resolved.cast("integer"))).tuples()[0])
@@ -97,20 +125,35 @@ def mark(scope) -> tuple:
     else:
         parts.append(SheetBase.select(fn.COUNT(SheetBase.id)).where(SheetBase.sheet == scope.sheet_id).scalar())
         parts.append(list(SheetConnection.select().where(SheetConnection.id == scope.sheet_id).tuples()))
-    return tuple(str(p) for p in parts)
+    found = Mark(str(p) for p in parts)
+    found.stamps = stamps
+    return found
+
+
+def narrowable(now: tuple, then: tuple) -> bool:
+    """Whether the database moved only by records changed in place since `then` (see MOVABLE)."""
+    return len(now) == len(then) and all(a == b for i, (a, b) in enumerate(zip(now, then, strict=True))
+                                         if i not in MOVABLE)
 
 
 def nothing_new(spreadsheet, settings: dict, scope) -> bool:
     """The quick look: True when this cycle has nothing to read or write (see the module's doc)."""
+    return look(spreadsheet, settings, scope).quiet
+
+
+def look(spreadsheet, settings: dict, scope) -> Look:
+    """The quick look: nothing new (quiet), a few rows changed (the look's journal rows and mark,
+    for sync/narrow.py), or a full read (an empty Look)."""
     seen = (_seen.get(spreadsheet) or {}).get(key(settings, scope))
     if seen is None or journal.is_live(spreadsheet) is not True:
-        return False
+        return Look()
     now = clock.now()
     minutes = float(settings["sheet"].get("full_read_minutes", 10))
     if now - seen.full_at >= dt.timedelta(minutes=minutes) or now < seen.full_at or clock.today() != seen.day:
-        return False
-    if mark(scope) != seen.mark:
-        return False
+        return Look()
+    current = mark(scope)
+    if current != seen.mark and not (seen.names and narrowable(current, seen.mark)):
+        return Look()
     heads = list(seen.headers)
     try:
         found = gateway.read_ranges(spreadsheet, [gateway.a1_tab(journal.TAB)]
@@ -118,19 +161,28 @@ def nothing_new(spreadsheet, settings: dict, scope) -> bool:
     except SheetError as exc:
         if exc.code != 400:
             raise
-        return False  # a tab gone since: the full read says which
+        return Look()  # a tab gone since: the full read says which
     lines, *headers = found
-    if len(lines) > 1:
-        return False  # a person's edit: the full cycle reads and merges it
-    return all((rows[0] if rows else []) == seen.headers[t] for t, rows in zip(heads, headers, strict=True))
+    if not all((rows[0] if rows else []) == seen.headers[t] for t, rows in zip(heads, headers, strict=True)):
+        return Look()
+    if len(lines) <= 1 and current == seen.mark:
+        return Look(quiet=True)
+    if not seen.names:
+        return Look()  # a person's edit: the full cycle reads and merges it
+    return Look(seen=seen, journal=lines, mark=current)  # a few rows: sync/narrow.py
 
 
 def remember(spreadsheet, settings: dict, scope, before: tuple, headers: dict[str, list[Any]],
-             quiet: bool, missed: bool, read_lines: bool) -> str:
+             quiet: bool, missed: bool, read_lines: bool, names: dict[str, str] | None = None,
+             lengths: dict[str, int] | None = None, narrowed: Seen | None = None,
+             grids: dict[str, int] | None = None) -> str:
     """After a full cycle: keep what the next quick look compares with, or forget it; returns the
     journal's state for the run (live, absent or missed).
 
-    Kept only when the cycle changed nothing and the database's mark did not move while it ran.
+    Kept only when the cycle changed nothing and the database's mark did not move while it ran;
+    after a cycle that read only the rows that changed (`narrowed`, the Seen it started from),
+    kept with that full read's time and the mark the cycle began with, whatever it changed: the
+    next cycle reads again the records changed since (its own commit's among them).
     `missed`: the read found a person's edit no journal line named (the script removed or
     disabled, an edit made while it was): the journal is not trusted, and every cycle reads
     everything, until a cycle reads journal lines again (`read_lines`).
@@ -147,8 +199,13 @@ def remember(spreadsheet, settings: dict, scope, before: tuple, headers: dict[st
         distrusted.discard(scope_key)
     if scope_key in distrusted:
         return "missed"
-    if quiet and mark(scope) == before:
-        found[scope_key] = Seen(scope_key, clock.now(), clock.today(), before, headers)
+    if narrowed is not None:
+        if quiet:
+            found[scope_key] = Seen(scope_key, narrowed.full_at, narrowed.day, before, narrowed.headers,
+                                    narrowed.names, {**narrowed.lengths, **(lengths or {})}, narrowed.grids)
+    elif quiet and mark(scope) == before:
+        found[scope_key] = Seen(scope_key, clock.now(), clock.today(), before, headers, names or {}, lengths or {},
+                                  grids or {})
     return "live"
 
 
