@@ -224,9 +224,15 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
         before = looked.mark  # taken before the records changed since are read by their stamp
     read_journal = journal.wanted(spreadsheet, sheet.get("full_read_minutes", 10))
     now = clock.now()  # one instant for the derived fields here and in the commit's care follow-up
-    snapshot = scope.load(settings["phone"]["default_region"], now)
-    # A few rows changed: only those rows are read (sync/narrow.py); else the whole tabs.
-    narrowed = narrow.read(spreadsheet, looked, snapshot, scope) if looked.seen is not None else None
+    region = settings["phone"]["default_region"]
+    # A few rows changed: only those records are loaded and their rows read (sync/narrow.py); else all.
+    named = narrow.named(looked) if looked.seen is not None else None
+    only = named if named is not None and sum(map(len, named.values())) <= narrow.MAX_LOADED else None
+    snapshot = scope.load(region, now, only=only)
+    narrowed = narrow.read(spreadsheet, looked, snapshot, scope, named) if named is not None else None
+    if narrowed is None and only is not None:
+        only = None
+        snapshot = scope.load(region, now)  # the full read merges every record
     if narrowed is not None:
         tab_names, tabs = dict(narrowed.names), dict(narrowed.tabs)
         tabs[journal.TAB] = gateway.TabValues(journal.TAB, looked.journal, len(looked.journal), 7)
@@ -258,7 +264,7 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
     done, applied = completions.take(tabs.get(tab_names[PLANS.key]), column_maps.get(PLANS.key),
                                      snapshot, settings, now, person=scope.person, actor=scope.actor)
     if applied:
-        snapshot = scope.load(settings["phone"]["default_region"], now)
+        snapshot = scope.load(region, now, only=only)
     follow = None
     inputs = {}
     for table in TABLES:

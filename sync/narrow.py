@@ -20,11 +20,12 @@ from typing import Any
 from backoffice.models import CarePlan, Change, Customer, Ticket
 
 from . import gateway, journal
-from .columns import CUSTOMERS, ID, PLANS, TABLES, TICKETS
+from .columns import CUSTOMERS, ID, PLANS, TABLES, TICKETS, raw_text
 from .merge import TabInput
 from .placing import _ids
 
 MAX_SHARE = 0.1  # more rows than this share of a tab: the full read is cheaper
+MAX_LOADED = 2000  # more records named than this: the whole snapshot is loaded (one IN list per table)
 MODELS = {CUSTOMERS.key: Customer, PLANS.key: CarePlan, TICKETS.key: Ticket}
 STAMPS = {CUSTOMERS.key: "customer", PLANS.key: "plan", TICKETS.key: "ticket"}  # watch.Mark.stamps
 
@@ -54,8 +55,37 @@ def changed(stamps: dict[str, Any]) -> dict[str, set[str]]:
     return out
 
 
-def read(spreadsheet, looked, snapshot, scope) -> Narrowed | None:
-    """Read only the rows of the records that changed on either side, or None for a full read."""
+def named(looked) -> dict[str, set[str]] | None:
+    """{table key: refs} of the records the journal's lines name and the database changed since the
+    last cycle (some perhaps gone or archived), or None when only the full read will do. The cycle
+    loads these records alone from the database (snapshot.load's `only`) when they are few."""
+    seen = looked.seen
+    names = dict(seen.names)
+    keys = {title: key for key, title in names.items()}
+    found: dict[str, set[str]] = {key: set() for key in names}
+    for line in journal.parse(looked.journal):
+        key = keys.get(line.tab)
+        if key is None:
+            if line.tab in seen.headers:
+                return None
+            continue  # a tab the sync does not read
+        if not line.ref or line.row <= 1:
+            return None  # a new row, or the header: the full read
+        found[key].add(line.ref)
+    stamps = getattr(seen.mark, "stamps", None)
+    if stamps is None:
+        return None
+    for key, refs in changed(stamps).items():
+        if key in found:
+            found[key] |= refs
+    return found
+
+
+def read(spreadsheet, looked, snapshot, scope, names_: dict[str, set[str]] | None = None) -> Narrowed | None:
+    """Read only the rows of the records that changed on either side, or None for a full read.
+
+    `names_` is what named() gave (asked again when not given). Beside those records, the rows of
+    the plans and tickets of the customers read: the follow-up's plans and the customer labels."""
     seen = looked.seen
     names = dict(seen.names)
     column_maps = {}
@@ -65,24 +95,21 @@ def read(spreadsheet, looked, snapshot, scope) -> Narrowed | None:
             column_maps[table.key], problems = scope.header_map(table, seen.headers.get(title, []))
             if problems:
                 return None
-    keys = {title: key for key, title in names.items()}
-    wanted: dict[str, set[str]] = {key: set() for key in names}
-    for line in journal.parse(looked.journal):
-        key = keys.get(line.tab)
-        if key is None:
-            if line.tab in seen.headers:
-                return None
-            continue  # a tab the sync does not read
-        if not line.ref or line.row <= 1:
-            return None  # a new row, or the header: the full read
-        wanted[key].add(line.ref)
-    stamps = getattr(seen.mark, "stamps", None)
-    if stamps is None:
+    if names_ is None:
+        names_ = named(looked)
+    if names_ is None:
         return None
-    for key, refs in changed(stamps).items():
-        if key in wanted:
-            side = snapshot.sides[key]
-            wanted[key] |= {ref for ref in refs if ref in side.database or ref in side.base}
+    keys = {title: key for key, title in names.items()}
+    journaled = {(keys.get(line.tab), line.ref) for line in journal.parse(looked.journal)}
+    wanted: dict[str, set[str]] = {}
+    for key, refs in names_.items():
+        side = snapshot.sides[key]
+        wanted[key] = {ref for ref in refs if (key, ref) in journaled or ref in side.database or ref in side.base}
+    customers = wanted.get(CUSTOMERS.key, set())
+    for key in (PLANS.key, TICKETS.key):
+        if key in wanted and customers:
+            wanted[key] |= {ref for ref, values in snapshot.sides[key].database.items()
+                            if values.get("customer_ref") in customers}
     if any(key not in column_maps for key in names):
         return None
     columns = gateway.read_columns(spreadsheet, {names[k]: column_maps[k][ID] for k in names})
@@ -111,6 +138,18 @@ def read(spreadsheet, looked, snapshot, scope) -> Narrowed | None:
     for (title, first, _last), cells in zip(ranges, found, strict=True):
         for offset, row in enumerate(cells):
             tabs[title].values[first - 1 + offset] = list(row)
+    known = snapshot.sides[CUSTOMERS.key].database
+    for key in (PLANS.key, TICKETS.key):
+        column = column_maps.get(key, {}).get("customer_ref")
+        if column is None or not rows.get(names[key]):
+            continue
+        side = snapshot.sides[key]
+        for number in rows[names[key]]:
+            cells = tabs[names[key]].values[number - 1]
+            typed = raw_text(cells[column] if column < len(cells) else "").strip()
+            ref = ids[names[key]].get(number, "")
+            if typed not in known and typed != (side.database.get(ref) or side.base.get(ref) or {}).get("customer_ref"):
+                return None  # a customer the snapshot did not read, or one matched by name: the full read
     return Narrowed(names, tabs, ids, wanted, lengths)
 
 

@@ -80,9 +80,10 @@ class Scope:
 
     # -- the database side ------------------------------------------------------------
 
-    def load(self, region: str, now) -> Snapshot:
+    def load(self, region: str, now, only: dict[str, set[str]] | None = None) -> Snapshot:
+        """The snapshot of this sheet's records; `only` ({table key: refs}): of those alone (sync/narrow.py)."""
         snapshot = load_snapshot(region, now, base=None if self.sheet_id is None else self._base,
-                                 within=self.within())
+                                 within=self.within(), only=only)
         if self.scoped:
             self._narrow(snapshot)
         return snapshot
@@ -116,9 +117,11 @@ class Scope:
             self.foreign[key] = set(side.database) - keep
             side.database = {ref: side.database[ref] for ref in keep}
 
-    def _base(self, sides: dict[str, Side]) -> None:
+    def _base(self, sides: dict[str, Side], refs: set[str] | None = None) -> None:
         query = (SheetBase.select(SheetBase.table, SheetBase.ref, SheetBase.data)
                  .where(SheetBase.sheet == self.sheet_id).tuples())
+        if refs is not None:
+            query = query.where(SheetBase.ref.in_(sorted(refs)))
         for table, ref, data in query:
             if table in sides:
                 sides[table].base[ref] = json.loads(data)

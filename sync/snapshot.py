@@ -154,10 +154,13 @@ def _care_facts(side: Side, now: dt.datetime, narrowed: bool = False) -> None:
         values[LAST_TOUCH] = last[pk].isoformat() if pk in last else ""
 
 
-def _open_conflicts(sides: dict[str, Side], where=None) -> None:
+def _open_conflicts(sides: dict[str, Side], where=None, refs: set[str] | None = None) -> None:
     """The conflicts no admin has resolved yet: their rows keep saying so (one query).
-    `where` (on Conflict joined to its SyncRun) keeps one sheet's: a conflict shows where it happened."""
+    `where` (on Conflict joined to its SyncRun) keeps one sheet's: a conflict shows where it happened.
+    `refs`: only those records' (a cycle that reads a few records)."""
     query = Conflict.select(Conflict.table, Conflict.ref, Conflict.field, Conflict.kept).where(~Conflict.resolved)
+    if refs is not None:
+        query = query.where(Conflict.ref.in_(sorted(refs)))
     if where is not None:
         query = query.join(SyncRun, JOIN.LEFT_OUTER).where(where)
     for table, ref, name, kept in query.tuples():
@@ -165,9 +168,11 @@ def _open_conflicts(sides: dict[str, Side], where=None) -> None:
             sides[table].open_conflicts.setdefault(ref, set()).add((name, kept))
 
 
-def _base(sides: dict[str, Side]) -> None:
-    """The stored base, parsed as one JSON array: one parse instead of one per record."""
-    rows = db.execute(SyncBase.select(SyncBase.table, SyncBase.ref, SyncBase.data)).fetchall()
+def _base(sides: dict[str, Side], refs: set[str] | None = None) -> None:
+    """The stored base, parsed as one JSON array: one parse instead of one per record.
+    `refs`: only those records' (a cycle that reads a few records)."""
+    query = SyncBase.select(SyncBase.table, SyncBase.ref, SyncBase.data)
+    rows = db.execute(query if refs is None else query.where(SyncBase.ref.in_(sorted(refs)))).fetchall()
     rows = [row for row in rows if row[0] in sides]
     parsed = json.loads("[" + ",".join(row[2] for row in rows) + "]")
     for (table, ref, _data), data in zip(rows, parsed, strict=True):
@@ -182,20 +187,48 @@ class Within:
     conflicts: Any = None  # on Conflict joined to its SyncRun
 
 
-def load(region: str, now: dt.datetime | None = None, base=None, within: Within | None = None) -> Snapshot:
+def _and(where, condition):
+    return condition if where is None else where & condition
+
+
+def _only(within: Within, only: dict[str, set[str]]) -> tuple[Any, Any, Any]:
+    """The conditions that read only the records `only` names ({table key: refs}) and what the merge
+    needs beside them: the customers of those plans and tickets (their names), and the plans and
+    tickets of those customers (the follow-up's plans, their customer labels)."""
+    customers, plans, tickets = (sorted(only.get(t.key, ())) for t in (CUSTOMERS, PLANS, TICKETS))
+    named = (Customer.ref.in_(customers)
+             | Customer.id.in_(CarePlan.select(CarePlan.customer).where(CarePlan.ref.in_(plans)))
+             | Customer.id.in_(Ticket.select(Ticket.customer).where(Ticket.ref.in_(tickets))))
+    return (_and(within.customers, named),
+            _and(within.customers, CarePlan.ref.in_(plans) | Customer.ref.in_(customers)),
+            _and(within.tickets, Ticket.ref.in_(tickets) | Customer.ref.in_(customers)))
+
+
+def load(region: str, now: dt.datetime | None = None, base=None, within: Within | None = None,
+         only: dict[str, set[str]] | None = None) -> Snapshot:
     """Read both tables, the base and the dictionaries: a fixed number of queries, whatever the size.
 
     With `now`, each customer also carries the facts its derived fields come from (see TOUCHES).
     `base(sides)` fills the sides' bases instead of SyncBase (a registered sheet's own: sync/scope.py).
     `within` narrows what is read to one sheet's records and conflicts, in SQL.
+    `only` ({table key: refs}) reads those records alone, with what their merge needs (see _only).
     """
     within = within or Within()
-    customers, plans, tickets = _customers(within.customers), _plans(within.customers), _tickets(within.tickets)
+    if only is None:
+        customers, plans, tickets = _customers(within.customers), _plans(within.customers), _tickets(within.tickets)
+    else:  # a cycle that reads a few records (sync/narrow.py): those, and what their merge needs
+        wheres = _only(within, only)
+        customers, plans, tickets = _customers(wheres[0]), _plans(wheres[1]), _tickets(wheres[2])
     if now is not None:
-        _care_facts(customers, now, narrowed=within.customers is not None)
+        _care_facts(customers, now, narrowed=within.customers is not None or only is not None)
     sides = {side.table.key: side for side in (customers, plans, tickets)}
-    (base or _base)(sides)
-    _open_conflicts(sides, within.conflicts)
+    if only is None:
+        (base or _base)(sides)
+        _open_conflicts(sides, within.conflicts)
+    else:
+        refs = {ref for key, side in sides.items() for ref in (*side.ids, *only.get(key, ()))}
+        (base or _base)(sides, refs)
+        _open_conflicts(sides, within.conflicts, refs)
     users = {u.email: u.id for u in User.select(User.id, User.email, User.active)}
     active = frozenset(u.email for u in User.select(User.email).where(User.active))
     industries = {i.name: i.id for i in Industry.select()}

@@ -8,7 +8,7 @@ import pytest
 from backoffice import clock
 from backoffice.models import CarePlan, Customer, SyncRun
 from sync import gateway, sheets
-from tests.factories import make_customer
+from tests.factories import make_customer, make_plan
 
 NOW = dt.datetime(2025, 6, 2, 3, 0)  # naive UTC, as stored
 NAMES = [f"Customer {n:02}" for n in range(20)]
@@ -49,8 +49,12 @@ def test_a_journaled_edit_reads_only_its_row_and_is_saved(book, journaled):
     assert _cycle(book, 2)[0].rows_read == _all_rows()
     assert _cycle(book, 3)[0].journal == "quiet"
     book.type("Customers", book.find(acme.ref)["_row"], "Contact title", "Buyer")
+    plans = CarePlan.select().where(CarePlan.customer == acme.id).count()
+    assert plans >= 1
     run, counts = _cycle(book, 4)
-    assert run.rows_read == 1 and Customer.get_by_id(acme.id).contact_title == "Buyer"
+    # its row and its plans' rows (what the follow-up works from): the follow-up makes no twin
+    assert run.rows_read == 1 + plans and Customer.get_by_id(acme.id).contact_title == "Buyer"
+    assert CarePlan.select().where(CarePlan.customer == acme.id).count() == plans
     # What its commit made or changed is read again (in full when it made records), then all is quiet.
     runs = [_cycle(book, 5 + n) for n in range(3)]
     assert runs[-1][0].journal == "quiet" and runs[-1][1] == {"values.batchGet": 1}
@@ -123,3 +127,72 @@ def test_a_copied_id_makes_a_full_read_that_reports_it(book, journaled):
     book.type("Customers", row, "Region", "North")
     run, _counts = _cycle(book)
     assert run.rows_read == len(NAMES) + 1
+
+
+class _Loaded:
+    """What a cycle reads from the database: records per table, base rows, and the statements sent."""
+
+    def __init__(self, monkeypatch) -> None:
+        from sync import snapshot
+        self.records: dict[str, int] = {}
+        self.base = 0
+        read, base = snapshot._read, snapshot._base
+
+        def counted_read(side, query, converters):
+            read(side, query, converters)
+            self.records[side.table.key] = self.records.get(side.table.key, 0) + len(side.ids)
+
+        def counted_base(sides, refs=None):
+            before = sum(len(s.base) for s in sides.values())
+            base(sides, refs)
+            self.base += sum(len(s.base) for s in sides.values()) - before
+
+        monkeypatch.setattr(snapshot, "_read", counted_read)
+        monkeypatch.setattr(snapshot, "_base", counted_base)
+
+
+def _loaded_cycle(book, monkeypatch, minutes: float) -> tuple[SyncRun, _Loaded, int]:
+    from tests.conftest import count_statements
+    loaded = _Loaded(monkeypatch)
+    statements, (run, _counts) = count_statements(lambda: _cycle(book, minutes))
+    monkeypatch.undo()
+    return run, loaded, statements
+
+
+def test_a_narrowed_cycle_loads_only_its_records_from_the_database(book, monkeypatch):
+    """A few rows changed: the database gives those records, their customers' or plans' rows beside
+    them and their base, never the whole snapshot; the statements do not grow with the records."""
+    with clock.pinned(NOW):
+        book.emulator.set_journal(True)
+        customers = [make_customer(name=name, region="East") for name in NAMES]
+        for customer in customers[:4]:
+            make_plan(customer, title=f"Call {customer.name}")
+        runs = [book.sync() for _ in range(4)]
+        assert runs[-1].journal == "quiet", [r.journal for r in runs]
+    total = {"customer": Customer.select().count(), "care plan": CarePlan.select().count()}
+    full, _loaded, full_statements = _loaded_cycle(book, monkeypatch, 1)  # nothing new: the quick look
+    assert full.journal == "quiet"
+
+    # A care plan typed in the sheet: that plan, and its customer for the label.
+    plan = CarePlan.get(CarePlan.title == f"Call {customers[2].name}")
+    book.type("Care plans", book.find(plan.ref, "Care plans")["_row"], "Notes", "ring after lunch")
+    run, loaded, statements = _loaded_cycle(book, monkeypatch, 2)
+    assert run.rows_read == 1 and CarePlan.get_by_id(plan.id).notes == "ring after lunch"
+    assert loaded.records == {"customer": 1, "care plan": 1, "ticket": 0}
+    assert loaded.base == 2  # their base rows, of the 20 customers' and their plans'
+
+    assert _cycle(book, 2.5)[0].rows_read == 1  # what its commit changed, read once more
+    assert _cycle(book, 2.75)[0].journal == "quiet"
+
+    # A customer saved in the panel: that customer and its plans (the follow-up works from them).
+    customer = Customer.get_by_id(customers[1].id)
+    customer.region = "West"
+    customer.save()
+    plans = CarePlan.select().where(CarePlan.customer == customer.id).count()
+    run, loaded, statements_after = _loaded_cycle(book, monkeypatch, 3)
+    assert run.rows_read == 1 + plans and book.find(customer.ref)["Region"] == "West"
+    assert loaded.records == {"customer": 1, "care plan": plans, "ticket": 0}
+    assert loaded.base == 1 + plans
+    assert loaded.records["customer"] < total["customer"] and loaded.records["care plan"] < total["care plan"]
+    # the same statements whichever records they were (a few rows, a fixed number of queries)
+    assert abs(statements_after - statements) <= 12, (statements, statements_after)
