@@ -170,6 +170,29 @@ def notes(found: list[Typed], side: Side) -> dict[int, RowNote]:
     return result
 
 
+MOVED = ("last_done", "next_due", "status")  # what Mark done moves on the plan
+
+
+def defer_moves(tab_input, found: list[Typed]):
+    """A row marked done takes Mark done's moves from the database.
+
+    Its Last done, Next due and status cells were read before the completion moved them. They
+    count as unchanged since the base, so the merge keeps the database's moved values and writes
+    them; else a cell that differs from its base (or a row a crashed cycle wrote, with no base
+    yet) would be a sheet edit, and with the sheet's conflict policy undo the completion.
+    """
+    rows = {typed.number for typed in found if typed.error is None}
+    bases = dict(tab_input.base)
+    for row in tab_input.rows:
+        ref = raw_text(row.values.get(ID)).strip()
+        if row.number in rows and ref in tab_input.database:
+            base = dict(bases.get(ref) or {})
+            base.update({name: raw_text(row.values.get(name)) for name in MOVED if name in row.values})
+            bases[ref] = base
+    tab_input.base = bases
+    return tab_input
+
+
 def take(tab, columns: Mapping[str, int] | None, snapshot, settings: dict,
          now: dt.datetime | None = None, person: str = "",
          actor: actors.Actor = actors.SHEET) -> tuple[list[Typed], int]:

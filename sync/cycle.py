@@ -293,6 +293,7 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
             tab_input = followup.shown_to_the_merge(tab_input, follow)
         if table is PLANS:
             tab_input.row_notes = completions.notes(done, side)
+            tab_input = completions.defer_moves(tab_input, done)
         tab_input = scope.before_merge(tab_input)  # a registered sheet's view of its rows
         plan = scope.after_merge(merge(tab_input, merge_rules), tab_input)
         inputs[table.key] = tab_input

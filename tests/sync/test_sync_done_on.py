@@ -6,7 +6,16 @@ import datetime as dt
 import pytest
 
 from backoffice import clock
-from backoffice.models import CarePlan, Change, Customer, Interaction, SheetCompletion, User
+from backoffice.models import (
+    CarePlan,
+    Change,
+    Conflict,
+    Customer,
+    Interaction,
+    SheetCompletion,
+    SyncBase,
+    User,
+)
 from backoffice.rules import to_serial
 from sync import gateway, layout
 from tests.factories import make_customer, make_interaction, make_plan
@@ -191,3 +200,22 @@ def _row_zh(book, plan) -> int:
     rows = book.rows("Care plans")
     index = rows[0].index("编号")
     return next(n for n, r in enumerate(rows[1:], start=2) if len(r) > index and r[index] == plan.ref)
+
+
+def test_a_row_whose_base_a_crashed_cycle_never_kept_is_still_marked_done_under_the_sheets_policy(book, plan):
+    # A cycle that wrote the plan's row and died before its commit leaves the row with no base:
+    # every differing cell looks like a sheet edit, and the sheet's policy would undo Mark done.
+    book.settings["sheet"]["conflict_policy"] = "sheet"
+    SyncBase.delete().where(SyncBase.ref == plan.ref).execute()
+    row = _row(book, plan)
+    book.type("Care plans", row, "Done on", "2026-03-09")
+    run = book.sync()
+    assert run.status == "ok", run.error
+    saved = CarePlan.get_by_id(plan.id)
+    assert (saved.last_done, saved.next_due) == (dt.date(2026, 3, 9), dt.date(2026, 3, 23))
+    assert Conflict.select().count() == 0
+    assert book.sync().status == "ok"  # and the next cycle leaves it so
+    saved = CarePlan.get_by_id(plan.id)
+    assert (saved.last_done, saved.next_due) == (dt.date(2026, 3, 9), dt.date(2026, 3, 23))
+    sheet = book.find(plan.ref, "Care plans")
+    assert (sheet["Next due"], sheet["Last done"]) == (to_serial(dt.date(2026, 3, 23)), to_serial(dt.date(2026, 3, 9)))
