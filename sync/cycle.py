@@ -332,7 +332,8 @@ def _cycle(settings: dict, spreadsheet, holder: str, run: SyncRun, scope: Scope 
                                    else placing.read_ids(tabs[t].values, column_maps[p.table.key][ID])
                                    for t, p in titles_of.items()},
         {t: column_maps[p.table.key][ID] for t, p in titles_of.items()},
-        {t: set(p.marks) for t, p in titles_of.items()})
+        {t: set(p.marks) for t, p in titles_of.items()},
+        {t: tabs[t].values for t in titles_of} if narrowed is None else None)
     for title, plan in titles_of.items():
         placing.renumber_marks(plan, placed.get(title))
     placing.leave(outcome.plans, left, follow)

@@ -138,6 +138,46 @@ def read_columns(spreadsheet, columns: dict[str, int]) -> dict[str, list[Any]]:
     return out
 
 
+def read_columns_and_rows(spreadsheet, columns: dict[str, int],
+                          rows: dict[str, list[int]]) -> tuple[dict[str, list[Any]], dict[str, dict[int, list[Any]]]]:
+    """read_columns, and in the same values.batchGet the given rows of each tab ({tab: {row number:
+    its cells, trailing blanks dropped}}): rows with no ID, which only their cells tell apart."""
+    rows = {title: sorted(set(numbers)) for title, numbers in rows.items() if numbers}
+    if not rows:
+        return read_columns(spreadsheet, columns), {}
+    order = list(columns.items())
+    ranges = [f"{a1_tab(title)}!{column_letters(col)}:{column_letters(col)}" for title, col in order]
+    blocks: list[tuple[str, int, int]] = []
+    for title, numbers in rows.items():
+        for number in numbers:
+            if blocks and blocks[-1][0] == title and blocks[-1][2] == number - 1:
+                blocks[-1] = (title, blocks[-1][1], number)
+            else:
+                blocks.append((title, number, number))
+    ranges += [f"{a1_tab(title)}!{start}:{end}" for title, start, end in blocks]
+    reply = spreadsheet.values_batch_get(ranges, params={**READ_PARAMS, "majorDimension": "COLUMNS"})
+    found = reply.get("valueRanges", [])
+    out = {title: [] for title, _c in order}
+    for (title, _c), value_range in zip(order, found, strict=False):
+        values = value_range.get("values") or [[]]
+        out[title] = list(values[0])
+    cells: dict[str, dict[int, list[Any]]] = {title: {} for title in rows}
+    for (title, start, end), value_range in zip(blocks, found[len(order):], strict=False):
+        by_column = value_range.get("values") or []
+        for offset in range(end - start + 1):
+            row = [column[offset] if offset < len(column) else "" for column in by_column]
+            cells[title][start + offset] = trimmed(row)
+    return out, cells
+
+
+def trimmed(row: list[Any]) -> list[Any]:
+    """A row's cells without its trailing blanks (a read drops them, a write may not)."""
+    row = list(row)
+    while row and (row[-1] is None or row[-1] == ""):
+        row.pop()
+    return row
+
+
 def read_ranges(spreadsheet, ranges: list[str]) -> list[list[list[Any]]]:
     """The rows of each A1 range, in one values.batchGet (a cycle's quick look: sync/watch.py)."""
     reply = spreadsheet.values_batch_get(ranges, params=READ_PARAMS)

@@ -67,22 +67,48 @@ def moves(before: dict[int, str], now: dict[int, str], rows: Iterable[int],
     return placed, left
 
 
+def _unmoved(placed: dict[int, int], left: set[str], refs: dict[int, str], as_read: dict[int, list[Any]],
+             now: dict[int, list[Any]]) -> None:
+    """Rows that had no ID when read stay placed only if they still hold what was read: a sort
+    that moves only rows without an ID leaves the ID column as it was (a typed row and a blank row
+    swapped), and a minted ID written by row number would land on the other row."""
+    for number, row in as_read.items():
+        if number in placed and gateway.trimmed(row) != now.get(number, []):
+            del placed[number]
+            if refs.get(number):
+                left.add(refs[number])
+
+
 def place(spreadsheet, cells: Cells, refs: dict[str, dict[int, str]], read: dict[str, dict[int, str]],
-          id_columns: dict[str, int], marked: dict[str, set[int]]) -> tuple[dict[str, dict[int, int]], set[str]]:
+          id_columns: dict[str, int], marked: dict[str, set[int]],
+          values: dict[str, list[list[Any]]] | None = None) -> tuple[dict[str, dict[int, int]], set[str]]:
     """Re-read the ID column of every tab written (cells, or `marked` rows' marks) and move its rows
     where their IDs are now.
 
+    `values` ({tab: rows as read from row 1}, a full read's) lets the same request re-read the
+    written rows that had no ID, which stay where they are only if they still hold what was read.
     `cells` and `refs` ({tab: {row: ref}}) are renumbered in place; returns {tab: {row as read:
     row now}} for every row kept, and the IDs of the rows left for the next cycle.
     """
     titles = {t for t, rows in cells.items() if rows} | {t for t, rows in marked.items() if rows}
     written = {title: id_columns[title] for title in sorted(titles)}
-    now = {title: _ids(column) for title, column in gateway.read_columns(spreadsheet, written).items()}
+    no_id: dict[str, dict[int, list[Any]]] = {}
+    for title in written:
+        tab = (values or {}).get(title)
+        if tab is None:
+            continue
+        found = read.get(title, {})
+        no_id[title] = {n: tab[n - 1] for n in set(cells.get(title, {})) | marked.get(title, set())
+                        if n not in found and 1 < n <= len(tab)}
+    columns, rows_now = gateway.read_columns_and_rows(spreadsheet, written,
+                                                      {t: list(rows) for t, rows in no_id.items()})
+    now = {title: _ids(column) for title, column in columns.items()}
     placed_all, left_all = {}, set()
     for title in written:
         rows = cells.get(title, {})
         placed, left = moves(read.get(title, {}), now[title], set(rows) | marked.get(title, set()),
                              refs.get(title, {}))
+        _unmoved(placed, left, refs.get(title, {}), no_id.get(title, {}), rows_now.get(title, {}))
         placed_all[title] = placed
         left_all |= left
         if not left and all(old == new for old, new in placed.items()):

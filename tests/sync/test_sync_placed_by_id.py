@@ -90,3 +90,26 @@ def test_a_new_row_typed_before_a_sort_mid_cycle_becomes_one_customer_next_cycle
     assert len(made) == 1
     assert [r["ID"] for r in book.records() if r["Name"] == "Alibaba"] == [made[0].ref]
     assert len({r["ID"] for r in book.records()}) == len(book.records()) == 4
+
+
+def test_a_new_row_sorted_past_a_blank_row_mid_cycle_becomes_one_customer(book, staff):
+    """A sort that moves only rows without an ID leaves the ID column as read: the new row's
+    minted ID must not land on the blank row that took its place."""
+    make_user()
+    make_customer(name="Zeta", region="East")
+    assert book.sync().status == "ok"
+    header = book.header()
+    row = [""] * len(header)
+    row[header.index("Name")], row[header.index("Region")] = "Alibaba", "West"
+    book.emulator.set_values(SID, "Customers", "A4", [row])  # row 3 stays blank
+    _when_the_cycle_has_read(book, lambda: staff.sort(
+        (header.index("Name") + 1, "des"), range=f"A2:{gateway.column_letters(len(header) - 1)}4"))
+    assert book.sync().status == "ok"
+    assert [r["Name"] for r in book.records()][:2] == ["Zeta", "Alibaba"]  # the sort happened
+    assert [r["ID"] for r in book.records() if not r["Name"]] == []  # no ID on a row without data
+    for _cycle in range(2):
+        assert book.sync().status == "ok"
+    made = list(Customer.select().where(Customer.name == "Alibaba"))
+    assert len(made) == 1
+    assert [r["ID"] for r in book.records() if r["Name"] == "Alibaba"] == [made[0].ref]
+    assert made[0].region == "West"
