@@ -153,7 +153,8 @@ def test_an_upgrade_without_the_extension_still_succeeds(app, client, auth, monk
     monkeypatch.setattr(search_indexes, "EXTENSION", "no_such_extension")
     done = migrations.migrate()
     assert done[0] == "migrated to version 3: trigram indexes for the search (PostgreSQL)"
-    assert len(done) == 4 and "search works but is slower" in done[1], done
+    later_steps = [number for number, _description, _step in migrations.STEPS if number > 2]
+    assert len(done) == len(later_steps) + 1 and "search works but is slower" in done[1], done
     assert done[2] == "migrated to version 4: indexes for the Today page"
     assert migrations.current_version() == migrations.LATEST and not _trigram_indexes()
     make_user()
