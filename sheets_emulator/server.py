@@ -73,13 +73,7 @@ class EmulatorServer:
 
     def start(self) -> EmulatorServer:
         self.controls.released.clear()
-        self._server = make_server(
-            self.host,
-            self.requested_port,
-            self.wsgi_app,
-            threaded=True,
-            request_handler=self._handler,
-        )
+        self.bind()
         self._server.daemon_threads = True  # a held (delayed) reply must not block shutdown
         # A short poll interval keeps stop() quick; tests start a server per test.
         self._thread = threading.Thread(

@@ -125,17 +125,7 @@ def read_tabs(spreadsheet, wanted: list[str]) -> dict[str, TabValues | None]:
 def read_columns(spreadsheet, columns: dict[str, int]) -> dict[str, list[Any]]:
     """{tab: [the column's cells from row 1, trailing blanks dropped]} of one column per tab, in one
     values.batchGet (the ID column just before a write: sync/placing.py). No tabs, no request."""
-    if not columns:
-        return {}
-    order = list(columns.items())
-    ranges = [f"{a1_tab(title)}!{column_letters(col)}:{column_letters(col)}" for title, col in order]
-    reply = spreadsheet.values_batch_get(ranges, params={**READ_PARAMS, "majorDimension": "COLUMNS"})
-    found = reply.get("valueRanges", [])
-    out = {title: [] for title, _c in order}
-    for (title, _c), value_range in zip(order, found, strict=False):
-        values = value_range.get("values") or [[]]
-        out[title] = list(values[0])
-    return out
+    return read_columns_and_rows(spreadsheet, columns, {})[0]
 
 
 def read_columns_and_rows(spreadsheet, columns: dict[str, int],
@@ -143,8 +133,8 @@ def read_columns_and_rows(spreadsheet, columns: dict[str, int],
     """read_columns, and in the same values.batchGet the given rows of each tab ({tab: {row number:
     its cells, trailing blanks dropped}}): rows with no ID, which only their cells tell apart."""
     rows = {title: sorted(set(numbers)) for title, numbers in rows.items() if numbers}
-    if not rows:
-        return read_columns(spreadsheet, columns), {}
+    if not columns and not rows:
+        return {}, {}
     order = list(columns.items())
     ranges = [f"{a1_tab(title)}!{column_letters(col)}:{column_letters(col)}" for title, col in order]
     blocks: list[tuple[str, int, int]] = []
